@@ -1,0 +1,12 @@
+import { defineProject } from "vitest/config"
+
+export default defineProject({
+  test: {
+    name: "client",
+    include: ["test/**/*.test.ts"],
+    typecheck: {
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: "./tsconfig.test.json"
+    }
+  }
+})

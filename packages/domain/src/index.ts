@@ -1,0 +1,8 @@
+/**
+ * @since 0.1.0
+ */
+export * as Catalog from "./Catalog.js"
+export * from "./CatalogError.js"
+export * from "./Errors.js"
+export * from "./UnknownApiError.js"
+export * as WireFormat from "./WireFormat.js"
