@@ -5,6 +5,7 @@ export default defineProject({
     name: "domain",
     include: ["test/**/*.test.ts"],
     typecheck: {
+      enabled: true,
       include: ["test/**/*.test-d.ts"],
       tsconfig: "./tsconfig.test.json"
     }

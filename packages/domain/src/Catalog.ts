@@ -4,14 +4,16 @@
  *
  * @since 0.1.0
  */
+import type { Pipeable } from "effect"
 import { dual } from "effect/Function"
+import { pipeArguments } from "effect/Pipeable"
 import type { AnyCatalogError, AnyCatalogErrorClass } from "./CatalogError.js"
 import { seedErrors } from "./Errors.js"
 
 /**
  * @since 0.1.0
  */
-export interface Catalog<E extends AnyCatalogError = AnyCatalogError> {
+export interface Catalog<E extends AnyCatalogError = AnyCatalogError> extends Pipeable.Pipeable {
   readonly errors: ReadonlyArray<AnyCatalogErrorClass<E>>
   /** The class of a wire code, compared after case folding (`NOT_FOUND` finds `not_found`). */
   readonly byCode: (code: string) => AnyCatalogErrorClass<E> | undefined
@@ -60,7 +62,10 @@ export const make = <const Classes extends ReadonlyArray<AnyCatalogErrorClass<an
   return {
     errors,
     byCode: (code) => codes.get(code) ?? codes.get(code.toLowerCase()),
-    byTag: (tag) => tags.get(tag)
+    byTag: (tag) => tags.get(tag),
+    pipe() {
+      return pipeArguments(this, arguments)
+    }
   }
 }
 
