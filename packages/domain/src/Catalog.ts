@@ -98,6 +98,13 @@ const isCatalog = (u: unknown): u is Catalog =>
 export const seed: Catalog<SeedError> = make(...seedErrors)
 
 /**
+ * The errors Errata ships: for now, the seed errors.
+ *
+ * @since 0.1.0
+ */
+export const builtin: Catalog<SeedError> = seed
+
+/**
  * The union of the 51 seed errors.
  *
  * @since 0.1.0

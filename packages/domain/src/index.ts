@@ -3,6 +3,7 @@
  */
 export * as Catalog from "./Catalog.js"
 export * from "./CatalogError.js"
+export * as CatalogDocument from "./CatalogDocument.js"
 export * from "./Errors.js"
 export * from "./UnknownApiError.js"
 export * as WireFormat from "./WireFormat.js"
