@@ -386,9 +386,9 @@ const problemDetails = (typeBase: string): Shape => ({
 // -----------------------------------------------------------------------------
 
 interface ClassCodec {
-  readonly encodeOwn: (error: AnyCatalogError) => Readonly<Record<string, unknown>>
   readonly ownKeys: ReadonlyArray<string>
-  readonly decode: (encoded: unknown) => Either.Either<AnyCatalogError, unknown>
+  readonly encodeOwn: (error: AnyCatalogError) => Readonly<Record<string, unknown>>
+  readonly decodeOwn: (encoded: unknown) => Either.Either<Readonly<Record<string, unknown>>, unknown>
 }
 
 const noOwnFields: Readonly<Record<string, unknown>> = Object.freeze({})
@@ -399,13 +399,14 @@ const classCodec = (cls: AnyCatalogErrorClass): ClassCodec => {
   let codec = classCodecs.get(cls)
   if (codec === undefined) {
     const ownKeys = encodedKeys(cls.ownFields)
-    const encodeOwn = Schema.encodeEither(Schema.Struct(cls.ownFields) as unknown as Schema.Schema<any, any, never>)
+    const own = Schema.Struct(cls.ownFields) as unknown as Schema.Schema<any, any, never>
+    const encodeOwn = Schema.encodeEither(own)
     codec = {
       ownKeys,
       encodeOwn: ownKeys.length === 0
         ? () => noOwnFields
-        : (error) => Either.getOrElse(encodeOwn(error as any), () => noOwnFields),
-      decode: Schema.decodeUnknownEither(cls)
+        : (error) => Either.getOrElse(encodeOwn(error), () => noOwnFields),
+      decodeOwn: Schema.decodeUnknownEither(own)
     }
     classCodecs.set(cls, codec)
   }
@@ -523,17 +524,22 @@ const fromShape = <E extends AnyCatalogError>(shape: Shape, catalog: Catalog.Cat
       const reason = cls === undefined ? "is not in the catalog" : `is documented with status ${cls.metadata.status}`
       return unknown(message ?? `The code ${read.code} ${reason}`, { code: read.code, body: text, retryAfter, requestId })
     }
+    // The common fields are checked above (a string message, well-formed field errors, a bounded whole number of
+    // seconds, a well-formed request id): only the error's own fields still need their schema.
+    const common = members({ message: message ?? cls.metadata.description }, {
+      fieldErrors: read.fieldErrors,
+      retryAfter,
+      requestId
+    })
     const codec = classCodec(cls)
-    const encoded: Record<string, unknown> = members({
-      _tag: cls.metadata.tag,
-      message: message ?? cls.metadata.description
-    }, { fieldErrors: read.fieldErrors, retryAfter, requestId })
+    if (codec.ownKeys.length === 0) return new cls(common, true) as E
+    const ownEncoded: Record<string, unknown> = {}
     for (const key of codec.ownKeys) {
-      if (Object.hasOwn(read.container, key)) encoded[key] = read.container[key]
+      if (Object.hasOwn(read.container, key)) ownEncoded[key] = read.container[key]
     }
-    const decoded = codec.decode(encoded)
-    return Either.isRight(decoded)
-      ? decoded.right as E
+    const own = codec.decodeOwn(ownEncoded)
+    return Either.isRight(own)
+      ? new cls({ ...common, ...own.right }, true) as E
       : unknown(`The ${read.code} error's fields do not match its schema`, { code: read.code, body: text, retryAfter, requestId })
   }
 
