@@ -8,7 +8,7 @@ import type { Pipeable } from "effect"
 import { dual } from "effect/Function"
 import { pipeArguments } from "effect/Pipeable"
 import type { AnyCatalogError, AnyCatalogErrorClass } from "./CatalogError.js"
-import { seedErrors } from "./Errors.js"
+import { frameworkErrors, seedErrors } from "./Errors.js"
 
 /**
  * @since 0.1.0
@@ -98,11 +98,11 @@ const isCatalog = (u: unknown): u is Catalog =>
 export const seed: Catalog<SeedError> = make(...seedErrors)
 
 /**
- * The errors Errata ships: for now, the seed errors.
+ * The errors Errata ships: the 51 seed errors and the framework's own (405, 413, 415).
  *
  * @since 0.1.0
  */
-export const builtin: Catalog<SeedError> = seed
+export const builtin: Catalog<BuiltinError> = make(...seedErrors, ...frameworkErrors)
 
 /**
  * The union of the 51 seed errors.
@@ -110,3 +110,10 @@ export const builtin: Catalog<SeedError> = seed
  * @since 0.1.0
  */
 export type SeedError = InstanceOf<typeof seedErrors>
+
+/**
+ * The union of every error Errata ships.
+ *
+ * @since 0.1.0
+ */
+export type BuiltinError = SeedError | InstanceOf<typeof frameworkErrors>

@@ -549,3 +549,40 @@ export const seedErrors = [
   ServiceUnavailable,
   Timeout
 ] as const
+
+// Framework errors: what an Errata server answers for requests no endpoint can take.
+
+/** The path exists, but not for this method; the response's `Allow` header lists the methods it has. */
+export class MethodNotAllowed extends CatalogError<MethodNotAllowed>()("MethodNotAllowed", {
+  code: "method_not_allowed",
+  status: 405,
+  category: "protocol",
+  description: "The endpoint does not support this HTTP method",
+  resolution: "Use one of the methods listed in the Allow header"
+}) {}
+
+/** The request body is larger than the server's limit. */
+export class PayloadTooLarge extends CatalogError<PayloadTooLarge>()("PayloadTooLarge", {
+  code: "payload_too_large",
+  status: 413,
+  category: "protocol",
+  description: "The request body is larger than the server accepts",
+  resolution: "Send a smaller body, or split the request"
+}) {}
+
+/** The request body's content type is not one the endpoint accepts. */
+export class UnsupportedMediaType extends CatalogError<UnsupportedMediaType>()("UnsupportedMediaType", {
+  code: "unsupported_media_type",
+  status: 415,
+  category: "protocol",
+  description: "The request body's content type is not supported",
+  resolution: "Send the body as application/json with a matching Content-Type header"
+}) {}
+
+/**
+ * The errors an Errata server itself answers with, beside the seed errors it also uses (`not_found`,
+ * `validation_error`, `invalid_json`, `internal_error`, `timeout`, `rate_limit_exceeded`…).
+ *
+ * @since 0.1.0
+ */
+export const frameworkErrors = [MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType] as const

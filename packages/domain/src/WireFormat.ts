@@ -18,7 +18,7 @@
  *
  * @since 0.1.0
  */
-import { Either, Schema } from "effect"
+import { Either, JSONSchema, Schema } from "effect"
 import * as Catalog from "./Catalog.js"
 import type { AnyCatalogError, AnyCatalogErrorClass, ErrorMetadata } from "./CatalogError.js"
 import { encodedKeys, RequestId } from "./CatalogError.js"
@@ -111,13 +111,22 @@ export interface WireFormat<E extends AnyCatalogError = AnyCatalogError> {
   readonly catalog: Catalog.Catalog<E>
   readonly encode: (error: AnyCatalogError, options?: EncodeOptions) => WireResponse
   readonly decode: (response: WireInput, options?: DecodeOptions) => E | UnknownApiError
+  /** The JSON Schema of the body this format sends for an error class (for OpenAPI documents). */
+  readonly jsonSchema: (cls: AnyCatalogErrorClass) => JsonSchema
 }
+
+/**
+ * A JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it) as a plain object.
+ *
+ * @since 0.1.0
+ */
+export type JsonSchema = { readonly [key: string]: unknown }
 
 /**
  * @since 0.1.0
  */
 export interface Options<E extends AnyCatalogError> {
-  /** The errors `decode` maps codes to. Defaults to `Catalog.seed`. */
+  /** The errors `decode` maps codes to. Defaults to `Catalog.builtin`. */
   readonly catalog?: Catalog.Catalog<E>
   /** Base of the RFC 9457 `type` URI: `type` is the base followed by the code. Defaults to `/errors/`. */
   readonly problemTypeBase?: string
@@ -155,6 +164,12 @@ interface Read {
   readonly container: Readonly<Record<string, unknown>>
 }
 
+/** The JSON Schema of an error's own members. */
+interface OwnSchema {
+  readonly properties: Readonly<Record<string, JsonSchema>>
+  readonly required: ReadonlyArray<string>
+}
+
 interface Shape {
   readonly name: Name
   readonly source: string
@@ -162,7 +177,31 @@ interface Shape {
   readonly carries: Carries
   readonly write: (error: Written) => Record<string, unknown>
   readonly read: (json: unknown) => Read | undefined
+  readonly jsonSchema: (metadata: ErrorMetadata, own: OwnSchema) => JsonSchema
 }
+
+const string: JsonSchema = { type: "string" }
+const seconds: JsonSchema = { type: "integer", minimum: 0, description: "Seconds to wait before retrying" }
+const requestIdSchema: JsonSchema = { type: "string", description: "The request id, as in X-Request-ID" }
+const debugSchema: JsonSchema = {
+  type: "object",
+  description: "Only in debug mode: stack trace, request body (secrets redacted) and timestamp"
+}
+
+const object = (properties: Record<string, JsonSchema>, required: ReadonlyArray<string>, own: OwnSchema) => ({
+  type: "object",
+  required: [...required, ...own.required],
+  properties: { ...properties, ...own.properties }
+})
+
+const fieldErrorItems = (withCode: boolean): JsonSchema => ({
+  type: "array",
+  items: {
+    type: "object",
+    required: ["field", "message"],
+    properties: withCode ? { field: string, message: string, code: string } : { field: string, message: string }
+  }
+})
 
 type JsonObject = Readonly<Record<string, unknown>>
 
@@ -248,7 +287,15 @@ const oauthStyle: Shape = {
         requestId: undefined,
         container: json
       }
-      : undefined
+      : undefined,
+  jsonSchema: (metadata, own) =>
+    object({
+      error: { const: metadata.code },
+      error_description: string,
+      validation_errors: fieldErrorItems(false),
+      retry_after: seconds,
+      debug: debugSchema
+    }, ["error", "error_description"], own)
 }
 
 const codeMessage: Shape = {
@@ -282,7 +329,19 @@ const codeMessage: Shape = {
         requestId: json.request_id,
         container: json
       }
-      : undefined
+      : undefined,
+  jsonSchema: (metadata, own) =>
+    object({
+      code: { const: metadata.code.toUpperCase() },
+      message: string,
+      details: {
+        type: "object",
+        description: "Field-level errors, by field",
+        additionalProperties: { type: "object", required: ["message"], properties: { code: string, message: string } }
+      },
+      request_id: requestIdSchema,
+      debug: debugSchema
+    }, ["code", "message"], own)
 }
 
 const nestedError: Shape = {
@@ -310,7 +369,19 @@ const nestedError: Shape = {
         requestId: undefined,
         container: json.error
       }
-      : undefined
+      : undefined,
+  jsonSchema: (metadata, own) => ({
+    type: "object",
+    required: ["error"],
+    properties: {
+      error: object({
+        code: { const: metadata.code },
+        message: string,
+        details: fieldErrorItems(false),
+        debug: debugSchema
+      }, ["code", "message"], own)
+    }
+  })
 }
 
 const oauthDetails: Shape = {
@@ -342,7 +413,20 @@ const oauthDetails: Shape = {
         requestId: json.request_id,
         container: json
       }
-      : undefined
+      : undefined,
+  jsonSchema: (metadata, own) =>
+    object({
+      error: { const: metadata.code },
+      error_description: string,
+      details: {
+        type: "object",
+        description: "Field-level error messages, by field",
+        additionalProperties: string
+      },
+      retry_after: seconds,
+      request_id: requestIdSchema,
+      debug: debugSchema
+    }, ["error", "error_description"], own)
 }
 
 const problemDetails = (typeBase: string): Shape => ({
@@ -378,7 +462,20 @@ const problemDetails = (typeBase: string): Shape => ({
       requestId: json.request_id,
       container: json
     }
-  }
+  },
+  jsonSchema: (metadata, own) =>
+    object({
+      type: { const: typeBase + metadata.code },
+      title: { const: metadata.title },
+      status: { const: metadata.status },
+      detail: string,
+      instance: string,
+      code: { const: metadata.code },
+      errors: fieldErrorItems(true),
+      retry_after: seconds,
+      request_id: requestIdSchema,
+      debug: debugSchema
+    }, ["type", "title", "status", "detail", "code"], own)
 })
 
 // -----------------------------------------------------------------------------
@@ -387,6 +484,7 @@ const problemDetails = (typeBase: string): Shape => ({
 
 interface ClassCodec {
   readonly ownKeys: ReadonlyArray<string>
+  readonly ownSchema: OwnSchema
   readonly encodeOwn: (error: AnyCatalogError) => Readonly<Record<string, unknown>>
   readonly decodeOwn: (encoded: unknown) => Either.Either<Readonly<Record<string, unknown>>, unknown>
 }
@@ -401,8 +499,10 @@ const classCodec = (cls: AnyCatalogErrorClass): ClassCodec => {
     const ownKeys = encodedKeys(cls.ownFields)
     const own = Schema.Struct(cls.ownFields) as unknown as Schema.Schema<any, any, never>
     const encodeOwn = Schema.encodeEither(own)
+    const ownJsonSchema = JSONSchema.make(own) as { properties?: Record<string, JsonSchema>; required?: Array<string> }
     codec = {
       ownKeys,
+      ownSchema: { properties: ownJsonSchema.properties ?? {}, required: ownJsonSchema.required ?? [] },
       encodeOwn: ownKeys.length === 0
         ? () => noOwnFields
         : (error) => Either.getOrElse(encodeOwn(error), () => noOwnFields),
@@ -550,6 +650,7 @@ const fromShape = <E extends AnyCatalogError>(shape: Shape, catalog: Catalog.Cat
     carries: shape.carries,
     catalog,
     encode,
+    jsonSchema: (cls) => shape.jsonSchema(cls.metadata, classCodec(cls).ownSchema),
     decode: (input, options) => {
       try {
         return decodeUnsafe(input, options)
@@ -565,8 +666,8 @@ const fromShape = <E extends AnyCatalogError>(shape: Shape, catalog: Catalog.Cat
  *
  * @since 0.1.0
  */
-export const make = <E extends AnyCatalogError = Catalog.SeedError>(name: Name, options: Options<E> = {}): WireFormat<E> => {
-  const catalog = (options.catalog ?? Catalog.seed) as Catalog.Catalog<E>
+export const make = <E extends AnyCatalogError = Catalog.BuiltinError>(name: Name, options: Options<E> = {}): WireFormat<E> => {
+  const catalog = (options.catalog ?? Catalog.builtin) as Catalog.Catalog<E>
   switch (name) {
     case "oauth-style":
       return fromShape(oauthStyle, catalog)
@@ -586,42 +687,42 @@ export const make = <E extends AnyCatalogError = Catalog.SeedError>(name: Name, 
  *
  * @since 0.1.0
  */
-export const OAuthStyle: WireFormat<Catalog.SeedError> = make("oauth-style")
+export const OAuthStyle: WireFormat<Catalog.BuiltinError> = make("oauth-style")
 
 /**
  * Seed 002: `{ code: "UPPER_SNAKE", message, details?, request_id? }`.
  *
  * @since 0.1.0
  */
-export const CodeMessage: WireFormat<Catalog.SeedError> = make("code-message")
+export const CodeMessage: WireFormat<Catalog.BuiltinError> = make("code-message")
 
 /**
  * Seed 003: `{ error: { code, message, details? } }`.
  *
  * @since 0.1.0
  */
-export const NestedError: WireFormat<Catalog.SeedError> = make("nested-error")
+export const NestedError: WireFormat<Catalog.BuiltinError> = make("nested-error")
 
 /**
  * Seed 004: `{ error, error_description, details?, retry_after?, request_id?, debug? }`.
  *
  * @since 0.1.0
  */
-export const OAuthDetails: WireFormat<Catalog.SeedError> = make("oauth-details")
+export const OAuthDetails: WireFormat<Catalog.BuiltinError> = make("oauth-details")
 
 /**
  * RFC 9457 problem details, `application/problem+json`.
  *
  * @since 0.1.0
  */
-export const ProblemDetails: WireFormat<Catalog.SeedError> = make("problem-details")
+export const ProblemDetails: WireFormat<Catalog.BuiltinError> = make("problem-details")
 
 /**
- * The five formats over the seed catalog.
+ * The five formats over the built-in catalog.
  *
  * @since 0.1.0
  */
-export const all: ReadonlyArray<WireFormat<Catalog.SeedError>> = [
+export const all: ReadonlyArray<WireFormat<Catalog.BuiltinError>> = [
   OAuthStyle,
   CodeMessage,
   NestedError,

@@ -37,7 +37,7 @@ describe("handling catalog errors", () => {
 
   it("decoding gives the catalog union or UnknownApiError", () => {
     expectTypeOf(WireFormat.OAuthDetails.decode({ status: 404 })).toEqualTypeOf<
-      Catalog.SeedError | UnknownApiError
+      Catalog.BuiltinError | UnknownApiError
     >()
   })
 })

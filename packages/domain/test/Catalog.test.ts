@@ -75,6 +75,19 @@ describe("Catalog.seed", () => {
   })
 })
 
+describe("Catalog.builtin", () => {
+  it("adds the framework's own 405, 413 and 415 errors to the seed errors", () => {
+    assert.strictEqual(Catalog.builtin.errors.length, 54)
+    assert.deepStrictEqual(
+      ["method_not_allowed", "payload_too_large", "unsupported_media_type"].map((code) =>
+        Catalog.builtin.byCode(code)?.metadata.status
+      ),
+      [405, 413, 415]
+    )
+    for (const cls of Catalog.seed.errors) assert.strictEqual(Catalog.builtin.byCode(cls.metadata.code), cls)
+  })
+})
+
 describe("CatalogError", () => {
   it("constructs with the description as default message, and without a stack trace by default", () => {
     const error = new UserNotFound({ userId: "u_1" })

@@ -46,7 +46,7 @@ const carried = (format: WF.WireFormat, error: AnyCatalogError) => {
 describe("WireFormat round trip", () => {
   for (const format of WireFormat.all) {
     describe(format.name, () => {
-      for (const cls of Catalog.seed.errors) {
+      for (const cls of Catalog.builtin.errors) {
         it.prop(`${cls.metadata.tag} survives encode → decode`, { error: cls }, ({ error }) => {
           const response = format.encode(error)
           assert.strictEqual(response.status, cls.metadata.status)
@@ -72,6 +72,26 @@ describe("WireFormat round trip", () => {
       })
     })
   }
+})
+
+describe("WireFormat.jsonSchema", () => {
+  it("describes the body each format sends: required members present, constants equal", () => {
+    for (const format of WireFormat.all) {
+      for (const cls of Catalog.builtin.errors) {
+        const check = (schema: any, value: any, path: string) => {
+          assert.isObject(value, path)
+          for (const key of schema.required ?? []) assert.property(value, key, `${path}.${key}`)
+          for (const [key, member] of Object.entries<any>(schema.properties ?? {})) {
+            if (!(key in value)) continue
+            if ("const" in member) assert.strictEqual(value[key], member.const, `${path}.${key}`)
+            if (member.type === "object" && member.properties) check(member, value[key], `${path}.${key}`)
+          }
+        }
+        const error = new cls({ requestId: "req_1", retryAfter: 1, fieldErrors: [{ field: "f", message: "m" }] })
+        check(format.jsonSchema(cls), JSON.parse(format.encode(error).body), `${format.name}:${cls.metadata.tag}`)
+      }
+    }
+  })
 })
 
 describe("WireFormat headers", () => {
@@ -184,7 +204,7 @@ describe("WireFormat decode of what it cannot map", () => {
   })
 })
 
-const codes = Catalog.seed.errors.map((cls) => cls.metadata.code)
+const codes = Catalog.builtin.errors.map((cls) => cls.metadata.code)
 const anyCode = fc.oneof(fc.constantFrom(...codes), fc.constantFrom(...codes).map((c) => c.toUpperCase()), fc.string())
 const anyValue = fc.oneof(fc.jsonValue(), fc.constant(undefined))
 /** Bodies shaped nearly like each format's envelope, with members of any type. */
