@@ -89,6 +89,10 @@ export interface EncodeOptions {
   readonly debug?: unknown
   /** RFC 9457 `instance`: a URI reference for this occurrence. Ignored by the other formats. */
   readonly instance?: string
+  /** The request id to send when the error carries none. */
+  readonly requestId?: string
+  /** The retry delay (seconds) to send when the error carries none. */
+  readonly retryAfter?: number
 }
 
 /**
@@ -565,18 +569,20 @@ const fromShape = <E extends AnyCatalogError>(shape: Shape, catalog: Catalog.Cat
   const encode = (error: AnyCatalogError, options?: EncodeOptions): WireResponse => {
     const cls = error.constructor as AnyCatalogErrorClass
     const metadata = cls.metadata
+    const requestId = error.requestId ?? options?.requestId
+    const retryAfter = error.retryAfter ?? options?.retryAfter
     const body = shape.write({
       metadata,
       message: error.message,
       fieldErrors: error.fieldErrors,
-      retryAfter: error.retryAfter,
-      requestId: error.requestId,
+      retryAfter,
+      requestId,
       own: classCodec(cls).encodeOwn(error),
       options
     })
     const headers: Record<string, string> = { "content-type": shape.contentType }
-    if (error.requestId !== undefined) headers["x-request-id"] = error.requestId
-    if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter)
+    if (requestId !== undefined) headers["x-request-id"] = requestId
+    if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter)
     return { status: metadata.status, headers, body: JSON.stringify(body) }
   }
 

@@ -1,4 +1,10 @@
 /**
  * @since 0.1.0
  */
-export {}
+export * as DebugInfo from "./DebugInfo.js"
+export * as ErrataConfig from "./ErrataConfig.js"
+export * as ErrataServer from "./ErrataServer.js"
+export * as OpenApiDocs from "./OpenApiDocs.js"
+export * as RateLimit from "./RateLimit.js"
+export * as RequestId from "./RequestId.js"
+export * as ServerFailure from "./ServerFailure.js"

@@ -1,0 +1,186 @@
+/**
+ * `ErrataServer` makes an `HttpApi` an Errata server: one middleware, wrapped around the whole API, through which
+ * every request passes. It gives the request an id, applies rate limiting, refuses bodies that are too large or not
+ * JSON, bounds the handler's time, and turns whatever goes wrong into a catalog error encoded in the configured wire
+ * format (RFC 9457 when `Accept` asks for `application/problem+json`), logged once with the request id.
+ *
+ * Implement groups with `ErrataServer.group` rather than `HttpApiBuilder.group`: it is the same function, and it lets
+ * the server tell a handler's invalid success value (500) from a caller's invalid request (400/422).
+ *
+ * @since 0.1.0
+ */
+import type { HttpApi, HttpApiGroup, HttpApp } from "@effect/platform"
+import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/platform"
+import { metadataOf, RateLimitExceeded } from "@errata/domain"
+import { Chunk, Context, Effect, Exit, Layer, Option } from "effect"
+import * as FindMyWay from "find-my-way-ts"
+import * as DebugInfo from "./DebugInfo.js"
+import { ErrataConfig } from "./ErrataConfig.js"
+import { RateLimit } from "./RateLimit.js"
+import * as RequestId from "./RequestId.js"
+import { BodyRejected, classify, RequestTimedOut } from "./ServerFailure.js"
+
+/**
+ * Set when a request reaches its handler (see `group`).
+ *
+ * @since 0.1.0
+ */
+export class HandlerEntry extends Context.Tag("errata/HandlerEntry")<HandlerEntry, { entered: boolean }>() {}
+
+const markEntered = Effect.serviceOption(HandlerEntry).pipe(
+  Effect.map(Option.map((entry) => {
+    entry.entered = true
+  }))
+)
+
+/**
+ * `HttpApiBuilder.group`, with each handler marking that the request reached it.
+ *
+ * @since 0.1.0
+ */
+export const group: typeof HttpApiBuilder.group = (api, groupName, build) =>
+  HttpApiBuilder.group(api, groupName, (handlers: any) => {
+    const result: any = build(handlers)
+    const mark = (built: any) =>
+      Object.assign(Object.create(Object.getPrototypeOf(built)), built, {
+        handlers: Chunk.map(built.handlers, (item: any) => ({
+          ...item,
+          handler: (request: unknown) => Effect.zipRight(markEntered, item.handler(request))
+        }))
+      })
+    return Effect.isEffect(result) ? Effect.map(result, mark) : mark(result)
+  }) as any
+
+const bodyMethods = new Set(["POST", "PUT", "PATCH"])
+const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
+
+/** A body that is refused before it is read: declared larger than the limit, or not JSON. */
+const checkBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: number): BodyRejected | undefined => {
+  const length = request.headers["content-length"]
+  if (length !== undefined && Number(length) > maxBodyBytes) return new BodyRejected({ reason: "too_large" })
+  if (!bodyMethods.has(request.method)) return undefined
+  const hasBody = (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined
+  const contentType = request.headers["content-type"]
+  if (hasBody && contentType !== undefined && !jsonType.test(contentType)) {
+    return new BodyRejected({ reason: "unsupported_media_type", contentType })
+  }
+  return undefined
+}
+
+const wantsProblemDetails = (accept: string | undefined) =>
+  accept !== undefined && accept.toLowerCase().includes("application/problem+json")
+
+/** The methods each path of the API has, for 405 and `Allow`. */
+const methodsOf = (api: HttpApi.HttpApi.Any) => {
+  const router = FindMyWay.make<string>()
+  const methods = new Set<string>()
+  for (const group of Object.values((api as HttpApi.HttpApi.AnyWithProps).groups) as Array<HttpApiGroup.HttpApiGroup.AnyWithProps>) {
+    for (const endpoint of Object.values(group.endpoints)) {
+      router.on(endpoint.method, endpoint.path, endpoint.method)
+      methods.add(endpoint.method)
+    }
+  }
+  return (path: string): ReadonlyArray<string> => {
+    const allowed: Array<string> = []
+    for (const method of methods) {
+      if (router.find(method, path) !== undefined) allowed.push(method)
+    }
+    return allowed
+  }
+}
+
+const pathOf = (url: string) => {
+  const query = url.indexOf("?")
+  return query === -1 ? url : url.slice(0, query)
+}
+
+/**
+ * The middleware of an Errata server for `api`.
+ *
+ * @since 0.1.0
+ */
+export const middleware = (api: HttpApi.HttpApi.Any) =>
+  Effect.gen(function*() {
+    const config = yield* ErrataConfig
+    const rateLimit = yield* Effect.serviceOption(RateLimit)
+    const allowedMethods = methodsOf(api)
+
+    return (app: HttpApp.Default): HttpApp.Default =>
+      Effect.gen(function*() {
+        const request = yield* HttpServerRequest.HttpServerRequest
+        const requestId = RequestId.fromHeader(request.headers["x-request-id"])
+        const format = wantsProblemDetails(request.headers.accept) ? config.problemDetails : config.format
+
+        let limitHeaders: Readonly<Record<string, string>> = {}
+        let rejected: BodyRejected | undefined
+        let handled: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, any>
+        const entry = { entered: false }
+        const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
+        if (decision !== undefined) limitHeaders = decision.headers
+        if (decision !== undefined && !decision.allowed) {
+          handled = Effect.fail(
+            new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter: decision.retryAfter })
+          )
+        } else {
+          rejected = checkBody(request, config.maxBodyBytes)
+          handled = rejected !== undefined ? Effect.fail(rejected) : app
+        }
+
+        const exit = yield* handled.pipe(
+          Effect.provideService(RequestId.CurrentRequestId, requestId),
+          Effect.provideService(HandlerEntry, entry),
+          HttpServerRequest.withMaxBodySize(Option.some(config.maxBodyBytes)),
+          Effect.timeoutFail({ duration: config.handlerTimeout, onTimeout: () => new RequestTimedOut() }),
+          Effect.exit
+        )
+        if (Exit.isSuccess(exit)) {
+          return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
+        }
+
+        const path = pathOf(request.url)
+        const failure = classify(exit.cause, {
+          format,
+          handlerEntered: entry.entered,
+          allowedMethods: () => allowedMethods(path),
+          maxBodyBytes: config.maxBodyBytes
+        })
+        const { error } = failure
+        const { code, status } = metadataOf(error)
+        const log = status >= 500 && failure.internal !== undefined
+          ? Effect.logError("request failed", failure.internal)
+          : status >= 500
+          ? Effect.logError("request failed")
+          : Effect.logWarning("request failed")
+        yield* log.pipe(Effect.annotateLogs({
+          error_code: code,
+          status,
+          request_id: requestId,
+          method: request.method,
+          path
+        }))
+
+        const debug = config.debug && DebugInfo.isRequested(request)
+          ? yield* DebugInfo.make({ request, error, internal: failure.internal, readBody: rejected === undefined })
+          : undefined
+        const wire = format.encode(error, {
+          requestId,
+          ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}),
+          ...(debug !== undefined ? { debug } : {})
+        })
+        const { "content-type": contentType, ...headers } = wire.headers
+        return HttpServerResponse.text(wire.body, {
+          status: wire.status,
+          contentType,
+          headers: { ...limitHeaders, ...failure.headers, ...headers }
+        })
+      })
+  })
+
+/**
+ * The Errata middleware as a layer for `HttpApiBuilder.serve`. Needs `ErrataConfig`; uses `RateLimit` when the
+ * context has it.
+ *
+ * @since 0.1.0
+ */
+export const layer = (api: HttpApi.HttpApi.Any): Layer.Layer<never, never, ErrataConfig> =>
+  HttpApiBuilder.middleware(middleware(api))

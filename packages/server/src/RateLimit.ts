@@ -1,0 +1,147 @@
+/**
+ * Per-key token-bucket rate limiting on `@effect/experimental`'s `RateLimiter`, with an in-memory store by default
+ * and a Redis store so that several server instances share one limit. An Errata server consults it before routing;
+ * a rejected request gets 429 `rate_limit_exceeded` with `Retry-After`, the IETF draft's `RateLimit` and
+ * `RateLimit-Policy` headers, and `X-RateLimit-Limit`/`-Remaining`/`-Reset`. Every allowed response carries the
+ * same headers. When the store fails (Redis unreachable), requests are let through and the failure is logged.
+ *
+ * @since 0.1.0
+ */
+import * as RateLimiter from "@effect/experimental/RateLimiter"
+import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
+import type { HttpServerRequest } from "@effect/platform"
+import { Context, Duration, Effect, Either, Layer, Option } from "effect"
+
+/**
+ * @since 0.1.0
+ */
+export interface Options {
+  /** Requests allowed per window and key. */
+  readonly limit: number
+  /** Default one minute. */
+  readonly window?: Duration.DurationInput
+  /** Which bucket a request draws from. Default: the client's address. */
+  readonly key?: (request: HttpServerRequest.HttpServerRequest) => string
+  /** The policy's name in the `RateLimit` headers. Default `default`. */
+  readonly policy?: string
+  /** How long to wait for the store before letting a request through. Default 500 ms. */
+  readonly storeTimeout?: Duration.DurationInput
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Decision {
+  readonly allowed: boolean
+  /** Seconds until the request may be sent again, when not allowed. */
+  readonly retryAfter: number
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export class RateLimit extends Context.Tag("errata/RateLimit")<RateLimit, {
+  readonly options: Required<Pick<Options, "limit" | "policy">> & { readonly windowSeconds: number }
+  readonly check: (request: HttpServerRequest.HttpServerRequest) => Effect.Effect<Decision>
+}>() {}
+
+/**
+ * The client's address, as the socket reports it.
+ *
+ * @since 0.1.0
+ */
+export const byRemoteAddress = (request: HttpServerRequest.HttpServerRequest): string =>
+  Option.getOrElse(request.remoteAddress, () => "unknown")
+
+const seconds = (duration: Duration.Duration) => Math.ceil(Duration.toMillis(duration) / 1000)
+
+const headersOf = (policy: string, limit: number, windowSeconds: number, remaining: number, reset: number) => ({
+  "ratelimit-policy": `"${policy}";q=${limit};w=${windowSeconds}`,
+  "ratelimit": `"${policy}";r=${remaining};t=${reset}`,
+  "x-ratelimit-limit": String(limit),
+  "x-ratelimit-remaining": String(remaining),
+  "x-ratelimit-reset": String(reset)
+})
+
+const allowAll: Decision = { allowed: true, retryAfter: 0, headers: {} }
+
+/**
+ * @since 0.1.0
+ */
+export const make = (options: Options): Effect.Effect<Context.Tag.Service<RateLimit>, never, RateLimiter.RateLimiter> =>
+  Effect.gen(function*() {
+    const limiter = yield* RateLimiter.RateLimiter
+    const window = Duration.decode(options.window ?? "1 minute")
+    const windowSeconds = seconds(window)
+    const policy = options.policy ?? "default"
+    const key = options.key ?? byRemoteAddress
+    const storeTimeout = options.storeTimeout ?? "500 millis"
+    const { limit } = options
+    return {
+      options: { limit, policy, windowSeconds },
+      check: (request) =>
+        limiter.consume({ algorithm: "token-bucket", onExceeded: "fail", window, limit, key: key(request) }).pipe(
+          Effect.timeout(storeTimeout),
+          Effect.either,
+          Effect.flatMap((result): Effect.Effect<Decision> => {
+            if (Either.isRight(result)) {
+              const { remaining, resetAfter } = result.right
+              return Effect.succeed({
+                allowed: true,
+                retryAfter: 0,
+                headers: headersOf(policy, limit, windowSeconds, remaining, seconds(resetAfter))
+              })
+            }
+            const error = result.left
+            if (error instanceof RateLimiter.RateLimitExceeded) {
+              const retryAfter = Math.max(1, seconds(error.retryAfter))
+              return Effect.succeed({
+                allowed: false,
+                retryAfter,
+                headers: headersOf(policy, limit, windowSeconds, 0, retryAfter)
+              })
+            }
+            return Effect.as(Effect.logWarning("rate limit store unavailable; request let through", error), allowAll)
+          })
+        )
+    }
+  })
+
+/**
+ * Rate limiting on the `RateLimiter` store the context provides.
+ *
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<RateLimit, never, RateLimiter.RateLimiterStore> =>
+  Layer.effect(RateLimit, make(options)).pipe(Layer.provide(RateLimiter.layer))
+
+/**
+ * Rate limiting with buckets in this process's memory.
+ *
+ * @since 0.1.0
+ */
+export const layerMemory = (options: Options): Layer.Layer<RateLimit> =>
+  layer(options).pipe(Layer.provide(RateLimiter.layerStoreMemory))
+
+/**
+ * Rate limiting with buckets in Redis, shared by every server that uses the same Redis and prefix.
+ *
+ * @since 0.1.0
+ */
+export const layerRedis = (options: Options & { readonly url: string; readonly prefix?: string }): Layer.Layer<RateLimit> => {
+  const url = new URL(options.url)
+  const db = Number(url.pathname.slice(1) || "0")
+  return layer(options).pipe(
+    Layer.provide(RateLimiterRedis.layerStore({
+      host: url.hostname,
+      port: Number(url.port || "6379"),
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      db: Number.isInteger(db) ? db : 0,
+      prefix: options.prefix ?? "errata:ratelimit:",
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000
+    }))
+  )
+}

@@ -1,0 +1,149 @@
+/**
+ * What a failed request becomes on the wire: every way a request can fail — a handler's declared error, bad input, an
+ * unknown route, an oversized body, a timeout, a defect — mapped to one catalog error.
+ *
+ * @since 0.1.0
+ */
+import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
+import * as HttpServerError from "@effect/platform/HttpServerError"
+import type { AnyCatalogError, FieldError, WireFormat } from "@errata/domain"
+import {
+  BadRequest,
+  InternalError,
+  InvalidJson,
+  isCatalogError,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  Timeout,
+  UnsupportedMediaType,
+  ValidationError,
+  ValidationFailed
+} from "@errata/domain"
+import { Cause, Data, Option } from "effect"
+
+/**
+ * The failure the server raises when a request outlives the handler timeout.
+ *
+ * @since 0.1.0
+ */
+export class RequestTimedOut extends Data.TaggedError("RequestTimedOut")<{}> {}
+
+/**
+ * The failure the server raises for a request body it refuses before reading it.
+ *
+ * @since 0.1.0
+ */
+export class BodyRejected extends Data.TaggedError("BodyRejected")<{
+  readonly reason: "too_large" | "unsupported_media_type"
+  readonly contentType?: string | undefined
+}> {}
+
+/**
+ * @since 0.1.0
+ */
+export interface Classified {
+  readonly error: AnyCatalogError
+  /** For failures that are the server's fault (500): the whole cause, to log; it never reaches the client. */
+  readonly internal: Cause.Cause<unknown> | undefined
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Request {
+  readonly format: WireFormat.WireFormat<any>
+  /** Whether the request reached its handler: a decode failure after that is the handler's, not the caller's. */
+  readonly handlerEntered: boolean
+  /** The methods the request's path has, for 405 and `Allow`. */
+  readonly allowedMethods: () => ReadonlyArray<string>
+  readonly maxBodyBytes: number
+}
+
+const noHeaders: Readonly<Record<string, string>> = {}
+
+const answer = (error: AnyCatalogError, headers = noHeaders): Classified => ({ error, internal: undefined, headers })
+
+const internal = (cause: Cause.Cause<unknown>): Classified => ({
+  error: new InternalError({ message: "An internal error occurred. Please try again later." }),
+  internal: cause,
+  headers: noHeaders
+})
+
+/** Seed 000 (`oauth-style`) documents request validation as 400 `validation_failed`; the others use 422. */
+const validationError = (format: WireFormat.WireFormat<any>, fieldErrors: ReadonlyArray<FieldError>) =>
+  format.name === "oauth-style"
+    ? new ValidationFailed({ message: "Validation failed", fieldErrors })
+    : new ValidationError({ message: "Validation failed", fieldErrors })
+
+/** `invalid_json` is seed 004's code (and ours, in problem details); the other seeds only have `bad_request`. */
+const malformedJson = (format: WireFormat.WireFormat<any>) =>
+  format.name === "oauth-details" || format.name === "problem-details"
+    ? new InvalidJson({ message: "The request body is not valid JSON" })
+    : new BadRequest({ message: "The request body is not valid JSON" })
+
+const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.map(String).join(".")
+
+/**
+ * A schema issue as a caller should read it: without the `, actual …` echo of the value (which may be a secret).
+ */
+const fieldMessage = (message: string) => message === "is missing" ? "is required" : message.replace(/, actual [\s\S]*$/, "")
+
+/** One entry per invalid field: the first issue of each path. */
+const fieldErrorsOf = (error: HttpApiDecodeError): ReadonlyArray<FieldError> => {
+  const byField = new Map<string, FieldError>()
+  for (const issue of error.issues) {
+    const field = fieldPath(issue.path)
+    if (!byField.has(field)) byField.set(field, { field, message: fieldMessage(issue.message) })
+  }
+  return Array.from(byField.values())
+}
+
+const isBodyTooLarge = (u: unknown) =>
+  u instanceof HttpServerError.RequestError && u.cause instanceof Error && u.cause.message === "maxBytes exceeded"
+
+const payloadTooLarge = (limit: number) =>
+  answer(new PayloadTooLarge({ message: `The request body is larger than ${limit} bytes` }))
+
+/**
+ * @since 0.1.0
+ */
+export const classify = (cause: Cause.Cause<unknown>, request: Request): Classified => {
+  const failure = Cause.failureOption(cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value
+    if (isCatalogError(error)) return answer(error)
+    if (error instanceof HttpApiDecodeError) {
+      return request.handlerEntered ? internal(cause) : answer(validationError(request.format, fieldErrorsOf(error)))
+    }
+    if (error instanceof RequestTimedOut) {
+      return answer(new Timeout({ message: "The request took too long to process" }))
+    }
+    if (error instanceof BodyRejected) {
+      return error.reason === "too_large"
+        ? payloadTooLarge(request.maxBodyBytes)
+        : answer(
+          new UnsupportedMediaType({
+            message: `Content type ${error.contentType ?? "(none)"} is not supported; send application/json`
+          })
+        )
+    }
+    if (error instanceof HttpServerError.RouteNotFound) {
+      const allowed = request.allowedMethods()
+      return allowed.length === 0
+        ? answer(new NotFound({ message: "No such endpoint" }))
+        : answer(
+          new MethodNotAllowed({ message: `This endpoint supports ${allowed.join(", ")}` }),
+          { allow: allowed.join(", ") }
+        )
+    }
+    return internal(cause)
+  }
+  // Reading the body is a defect for HttpApi (`Effect.orDie(request.json)`): malformed JSON and an oversized body.
+  const defect = Cause.dieOption(cause)
+  if (Option.isSome(defect) && defect.value instanceof HttpServerError.RequestError && defect.value.reason === "Decode") {
+    return isBodyTooLarge(defect.value) ? payloadTooLarge(request.maxBodyBytes) : answer(malformedJson(request.format))
+  }
+  return internal(cause)
+}
