@@ -20,6 +20,8 @@ export interface Options {
   readonly problemTypeBase?: string
   /** The largest request body accepted, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number
+  /** The deepest nesting of arrays and objects a JSON body may have. Default 64. */
+  readonly maxJsonDepth?: number
   /** How long a request may take before it is answered with 504 `timeout`. Default 30 seconds. */
   readonly handlerTimeout?: Duration.DurationInput
   /** Lets a request that sends `X-Debug: true` see debug details in error bodies. Default off. */
@@ -34,6 +36,7 @@ export interface Resolved {
   /** The RFC 9457 format, for requests whose `Accept` asks for `application/problem+json`. */
   readonly problemDetails: WireFormat.WireFormat<AnyCatalogError>
   readonly maxBodyBytes: number
+  readonly maxJsonDepth: number
   readonly handlerTimeout: Duration.Duration
   readonly debug: boolean
 }
@@ -58,6 +61,7 @@ export const resolve = (options: Options = {}): Resolved => {
     format: WireFormat.make(options.wireFormat ?? "oauth-details", { catalog, problemTypeBase }),
     problemDetails: WireFormat.make("problem-details", { catalog, problemTypeBase }),
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxJsonDepth: options.maxJsonDepth ?? 64,
     handlerTimeout: Duration.decode(options.handlerTimeout ?? "30 seconds"),
     debug
   }

@@ -67,8 +67,43 @@ const checkBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: n
   return undefined
 }
 
+/** Whether a JSON text nests arrays and objects deeper than `max`; a linear scan, before anything parses it. */
+export const nestsDeeperThan = (text: string, max: number): boolean => {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) {
+      if (++depth > max) return true
+    } else if (c === 125 || c === 93) depth--
+  }
+  return false
+}
+
+const isJsonBody = (request: HttpServerRequest.HttpServerRequest) => {
+  const contentType = request.headers["content-type"]
+  return bodyMethods.has(request.method) && (contentType === undefined || jsonType.test(contentType))
+}
+
 const wantsProblemDetails = (accept: string | undefined) =>
   accept !== undefined && accept.toLowerCase().includes("application/problem+json")
+
+/**
+ * Refuses a JSON body nested deeper than the limit before a schema sees it (formatting a decode error of a value
+ * nested 50,000 levels deep overflows the stack). A body that cannot be read is left for the handler to fail on.
+ */
+const guardDepth = (request: HttpServerRequest.HttpServerRequest, maxJsonDepth: number) =>
+  Effect.flatMap(
+    Effect.option(request.text),
+    (text) =>
+      Option.isSome(text) && nestsDeeperThan(text.value, maxJsonDepth)
+        ? Effect.fail(new BodyRejected({ reason: "too_deep" }))
+        : Effect.void
+  )
 
 /** The methods each path of the API has, for 405 and `Allow`. */
 const methodsOf = (api: HttpApi.HttpApi.Any) => {
@@ -123,7 +158,11 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
           )
         } else {
           rejected = checkBody(request, config.maxBodyBytes)
-          handled = rejected !== undefined ? Effect.fail(rejected) : app
+          handled = rejected !== undefined
+            ? Effect.fail(rejected)
+            : isJsonBody(request)
+            ? Effect.zipRight(guardDepth(request, config.maxJsonDepth), app)
+            : app
         }
 
         const exit = yield* handled.pipe(
@@ -142,7 +181,8 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
           format,
           handlerEntered: entry.entered,
           allowedMethods: () => allowedMethods(path),
-          maxBodyBytes: config.maxBodyBytes
+          maxBodyBytes: config.maxBodyBytes,
+          maxJsonDepth: config.maxJsonDepth
         })
         const { error } = failure
         const { code, status } = metadataOf(error)

@@ -35,7 +35,7 @@ export class RequestTimedOut extends Data.TaggedError("RequestTimedOut")<{}> {}
  * @since 0.1.0
  */
 export class BodyRejected extends Data.TaggedError("BodyRejected")<{
-  readonly reason: "too_large" | "unsupported_media_type"
+  readonly reason: "too_large" | "unsupported_media_type" | "too_deep"
   readonly contentType?: string | undefined
 }> {}
 
@@ -59,6 +59,7 @@ export interface Request {
   /** The methods the request's path has, for 405 and `Allow`. */
   readonly allowedMethods: () => ReadonlyArray<string>
   readonly maxBodyBytes: number
+  readonly maxJsonDepth: number
 }
 
 const noHeaders: Readonly<Record<string, string>> = {}
@@ -78,10 +79,10 @@ const validationError = (format: WireFormat.WireFormat<any>, fieldErrors: Readon
     : new ValidationError({ message: "Validation failed", fieldErrors })
 
 /** `invalid_json` is seed 004's code (and ours, in problem details); the other seeds only have `bad_request`. */
-const malformedJson = (format: WireFormat.WireFormat<any>) =>
+const malformedJson = (format: WireFormat.WireFormat<any>, message = "The request body is not valid JSON") =>
   format.name === "oauth-details" || format.name === "problem-details"
-    ? new InvalidJson({ message: "The request body is not valid JSON" })
-    : new BadRequest({ message: "The request body is not valid JSON" })
+    ? new InvalidJson({ message })
+    : new BadRequest({ message })
 
 const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.map(String).join(".")
 
@@ -90,13 +91,19 @@ const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.map(String).join(".
  */
 const fieldMessage = (message: string) => message === "is missing" ? "is required" : message.replace(/, actual [\s\S]*$/, "")
 
-/** One entry per invalid field: the first issue of each path. */
+/**
+ * One entry per invalid field: the first issue of each path. An issue about a member whose own members have issues
+ * is left out: those say what is wrong (an optional `address: {}` reports `address.city is required`, not also
+ * `address: Expected undefined`).
+ */
 const fieldErrorsOf = (error: HttpApiDecodeError): ReadonlyArray<FieldError> => {
+  const fields = error.issues.map((issue) => fieldPath(issue.path))
   const byField = new Map<string, FieldError>()
-  for (const issue of error.issues) {
-    const field = fieldPath(issue.path)
-    if (!byField.has(field)) byField.set(field, { field, message: fieldMessage(issue.message) })
-  }
+  error.issues.forEach((issue, i) => {
+    const field = fields[i]!
+    const explainedDeeper = fields.some((other) => other.startsWith(field === "" ? "" : `${field}.`) && other !== field)
+    if (!byField.has(field) && !explainedDeeper) byField.set(field, { field, message: fieldMessage(issue.message) })
+  })
   return Array.from(byField.values())
 }
 
@@ -121,13 +128,18 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
       return answer(new Timeout({ message: "The request took too long to process" }))
     }
     if (error instanceof BodyRejected) {
-      return error.reason === "too_large"
-        ? payloadTooLarge(request.maxBodyBytes)
-        : answer(
-          new UnsupportedMediaType({
-            message: `Content type ${error.contentType ?? "(none)"} is not supported; send application/json`
-          })
-        )
+      switch (error.reason) {
+        case "too_large":
+          return payloadTooLarge(request.maxBodyBytes)
+        case "too_deep":
+          return answer(malformedJson(request.format, `The request body nests deeper than ${request.maxJsonDepth} levels`))
+        case "unsupported_media_type":
+          return answer(
+            new UnsupportedMediaType({
+              message: `Content type ${error.contentType ?? "(none)"} is not supported; send application/json`
+            })
+          )
+      }
     }
     if (error instanceof HttpServerError.RouteNotFound) {
       const allowed = request.allowedMethods()

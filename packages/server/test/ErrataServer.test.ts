@@ -1,0 +1,257 @@
+import { HttpClientRequest } from "@effect/platform"
+import { assert, describe, it, layer } from "@effect/vitest"
+import type { AnyCatalogError } from "@errata/domain"
+import {
+  BadRequest,
+  InternalError,
+  InvalidJson,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  ServiceUnavailable,
+  Timeout,
+  UnsupportedMediaType,
+  ValidationError,
+  ValidationFailed,
+  WireFormat
+} from "@errata/domain"
+import { Effect } from "effect"
+import type { LogEntry } from "./fixtures/TestServer.js"
+import { json, secret, send, testServer } from "./fixtures/TestServer.js"
+
+const requestId = "req_test_0001"
+
+/** The exact response a format gives for an error, with the request id the tests send. */
+const expected = (format: WireFormat.WireFormat<any>, error: AnyCatalogError, retryAfter?: number) =>
+  format.encode(error, { requestId, ...(retryAfter !== undefined ? { retryAfter } : {}) })
+
+const withId = (request: HttpClientRequest.HttpClientRequest) =>
+  request.pipe(HttpClientRequest.setHeader("x-request-id", requestId))
+
+for (const name of WireFormat.names) {
+  const format = WireFormat.make(name)
+  const logs: Array<LogEntry> = []
+
+  // The server keeps the real clock (its timeout is real time); only the tests' own effects see the TestClock.
+  layer(testServer({ config: { wireFormat: name, maxBodyBytes: 200_000 }, logs }), { excludeTestServices: true })(
+    `ErrataServer in ${name}`,
+    (it) => {
+    const assertAnswer = (request: HttpClientRequest.HttpClientRequest, error: AnyCatalogError, retryAfter?: number) =>
+      Effect.gen(function*() {
+        const answer = yield* send(withId(request))
+        const wire = expected(format, error, retryAfter)
+        assert.strictEqual(answer.status, wire.status)
+        assert.strictEqual(answer.body, wire.body)
+        assert.strictEqual(answer.headers["content-type"], format.contentType)
+        assert.strictEqual(answer.headers["x-request-id"], requestId)
+        return answer
+      })
+
+    it.effect("answers a declared error in the format, with the caller's request id", () =>
+      assertAnswer(HttpClientRequest.get("/items/nope"), new NotFound({ message: "No item nope" })))
+
+    it.effect("answers an unknown route with 404 not_found", () =>
+      assertAnswer(HttpClientRequest.get("/no/such/route"), new NotFound({ message: "No such endpoint" })))
+
+    it.effect("answers a wrong method with 405 and Allow", () =>
+      Effect.gen(function*() {
+        const answer = yield* assertAnswer(
+          HttpClientRequest.put("/items/known"),
+          new MethodNotAllowed({ message: "This endpoint supports GET, DELETE" })
+        )
+        assert.strictEqual(answer.headers["allow"], "GET, DELETE")
+      }))
+
+    it.effect("answers malformed JSON with 400", () =>
+      assertAnswer(
+        json("POST", "/people", "{\"name\": \"Ann\", "),
+        name === "oauth-details" || name === "problem-details"
+          ? new InvalidJson({ message: "The request body is not valid JSON" })
+          : new BadRequest({ message: "The request body is not valid JSON" })
+      ))
+
+    it.effect("answers an unsupported content type with 415", () =>
+      assertAnswer(
+        json("POST", "/people", "name=Ann", "application/x-www-form-urlencoded"),
+        new UnsupportedMediaType({ message: "Content type application/x-www-form-urlencoded is not supported; send application/json" })
+      ))
+
+    it.effect("answers a body over the limit with 413, without reading it", () =>
+      assertAnswer(
+        json("POST", "/people", JSON.stringify({ name: "x".repeat(300_000), age: 1 })),
+        new PayloadTooLarge({ message: "The request body is larger than 200000 bytes" })
+      ))
+
+    it.effect("answers invalid fields with one field-level entry each, and no schema dump", () =>
+      Effect.gen(function*() {
+        const fieldErrors = [
+          { field: "name", message: "Expected a string at least 1 character(s) long" },
+          { field: "age", message: "Expected an integer" },
+          { field: "address.city", message: "is required" }
+        ]
+        const answer = yield* assertAnswer(
+          json("POST", "/people", JSON.stringify({ name: "", age: 1.5, address: {} })),
+          name === "oauth-style"
+            ? new ValidationFailed({ message: "Validation failed", fieldErrors })
+            : new ValidationError({ message: "Validation failed", fieldErrors })
+        )
+        assert.notInclude(answer.body, "Person")
+        assert.notInclude(answer.body, "└─")
+      }))
+
+    it.effect("answers a body nested deeper than the limit with 400, before any schema sees it", () =>
+      assertAnswer(
+        json("POST", "/people", `{"name": "Ann", "age": ${"[".repeat(50_000)}${"]".repeat(50_000)}}`),
+        name === "oauth-details" || name === "problem-details"
+          ? new InvalidJson({ message: "The request body nests deeper than 64 levels" })
+          : new BadRequest({ message: "The request body nests deeper than 64 levels" })
+      ))
+
+    it.effect("takes nesting within the limit, and brackets inside strings do not count", () =>
+      Effect.gen(function*() {
+        const answer = yield* send(json("POST", "/people", JSON.stringify({ name: "[[[[{{{{".repeat(100), age: 3 })))
+        assert.strictEqual(answer.status, 201)
+      }))
+
+    it.effect("answers a defect with a generic 500 and logs the cause with the request id", () =>
+      Effect.gen(function*() {
+        logs.length = 0
+        const answer = yield* assertAnswer(
+          HttpClientRequest.get("/defect"),
+          new InternalError({ message: "An internal error occurred. Please try again later." })
+        )
+        assert.notInclude(answer.body, "hunter2")
+        assert.strictEqual(logs.length, 1)
+        assert.strictEqual(logs[0]!.level, "ERROR")
+        assert.include(logs[0]!.cause, secret)
+        assert.deepStrictEqual(logs[0]!.annotations, {
+          error_code: "internal_error",
+          status: 500,
+          request_id: requestId,
+          method: "GET",
+          path: "/defect"
+        })
+      }))
+
+    it.effect("answers an undeclared failure with a generic 500", () =>
+      Effect.gen(function*() {
+        const answer = yield* assertAnswer(
+          HttpClientRequest.get("/undeclared"),
+          new InternalError({ message: "An internal error occurred. Please try again later." })
+        )
+        assert.notInclude(answer.body, "hunter2")
+      }))
+
+    it.effect("answers an invalid success value with 500, not 400", () =>
+      assertAnswer(
+        HttpClientRequest.get("/invalid-success"),
+        new InternalError({ message: "An internal error occurred. Please try again later." })
+      ))
+
+    it.effect("answers a handler that outlives the timeout with 504", () =>
+      assertAnswer(HttpClientRequest.get("/slow"), new Timeout({ message: "The request took too long to process" })))
+
+    it.effect("sends Retry-After with a 503, and retry_after where the format has it", () =>
+      Effect.gen(function*() {
+        const answer = yield* assertAnswer(
+          HttpClientRequest.get("/unavailable"),
+          new ServiceUnavailable({ message: "Down for maintenance" }),
+          1
+        )
+        assert.strictEqual(answer.headers["retry-after"], "1")
+        assert.strictEqual(JSON.parse(answer.body).retry_after, format.carries.retryAfterInBody ? 1 : undefined)
+      }))
+
+    it.effect("answers RFC 9457 to a request that accepts application/problem+json", () =>
+      Effect.gen(function*() {
+        const answer = yield* send(
+          withId(HttpClientRequest.get("/items/nope")).pipe(
+            HttpClientRequest.setHeader("accept", "application/problem+json")
+          )
+        )
+        assert.strictEqual(answer.status, 404)
+        assert.strictEqual(answer.headers["content-type"], "application/problem+json")
+        assert.strictEqual(
+          answer.body,
+          WireFormat.ProblemDetails.encode(new NotFound({ message: "No item nope" }), { requestId }).body
+        )
+      }))
+
+    it.effect("gives every response an X-Request-ID: the caller's when well formed, else a new one", () =>
+      Effect.gen(function*() {
+        const success = yield* send(withId(HttpClientRequest.get("/items/known")))
+        assert.strictEqual(success.status, 200)
+        assert.strictEqual(success.headers["x-request-id"], requestId)
+        for (const bad of ["has spaces", "x".repeat(129), "semi;colon"]) {
+          const answer = yield* send(HttpClientRequest.get("/items/nope").pipe(HttpClientRequest.setHeader("x-request-id", bad)))
+          const generated = answer.headers["x-request-id"]!
+          assert.match(generated, /^req_[0-9a-f]{32}$/)
+          const decoded = format.decode(answer)
+          assert.instanceOf(decoded, NotFound)
+          assert.strictEqual(decoded.requestId, generated)
+        }
+        const fresh = yield* send(HttpClientRequest.get("/items/known"))
+        assert.match(fresh.headers["x-request-id"]!, /^req_[0-9a-f]{32}$/)
+      }))
+
+    it.effect("logs each error response once, with code, status, request id, method and path", () =>
+      Effect.gen(function*() {
+        logs.length = 0
+        yield* send(withId(HttpClientRequest.get("/items/nope")))
+        yield* send(withId(HttpClientRequest.get("/items/known")))
+        assert.deepStrictEqual(logs.map(({ annotations, level, message }) => ({ annotations, level, message })), [{
+          level: "WARN",
+          message: "request failed",
+          annotations: { error_code: "not_found", status: 404, request_id: requestId, method: "GET", path: "/items/nope" }
+        }])
+      }))
+  })
+}
+
+describe("ErrataServer debug mode", () => {
+  const create = json("POST", "/people", JSON.stringify({ name: "", age: 1, password: "hunter2", api_token: "t0k" })).pipe(
+    HttpClientRequest.setHeader("authorization", "Bearer hunter2"),
+    HttpClientRequest.setHeader("cookie", "session=hunter2")
+  )
+  const debugged = create.pipe(HttpClientRequest.setHeader("x-debug", "true"))
+
+  layer(testServer({ config: { debug: true }, logs: [] }), { excludeTestServices: true })("enabled by the operator", (it) => {
+    it.effect("adds stack trace, redacted request body and headers, and timestamp when the request asks", () =>
+      Effect.gen(function*() {
+        const answer = yield* send(debugged)
+        assert.strictEqual(answer.status, 422)
+        const { debug } = JSON.parse(answer.body)
+        assert.deepStrictEqual(Object.keys(debug), ["stack_trace", "request_body", "request_headers", "timestamp"])
+        assert.include(debug.stack_trace, "ValidationError")
+        assert.deepStrictEqual(debug.request_body, { name: "", age: 1, password: "[REDACTED]", api_token: "[REDACTED]" })
+        assert.strictEqual(debug.request_headers.authorization, "[REDACTED]")
+        assert.strictEqual(debug.request_headers.cookie, "[REDACTED]")
+        assert.notInclude(answer.body, "hunter2")
+        assert.isFalse(Number.isNaN(Date.parse(debug.timestamp)))
+      }))
+
+    it.effect("shows a defect's stack trace in debug mode", () =>
+      Effect.gen(function*() {
+        const answer = yield* send(HttpClientRequest.get("/defect").pipe(HttpClientRequest.setHeader("x-debug", "true")))
+        assert.strictEqual(answer.status, 500)
+        assert.include(JSON.parse(answer.body).debug.stack_trace, "Error: SELECT")
+      }))
+
+    it.effect("adds nothing to a request that does not ask", () =>
+      Effect.gen(function*() {
+        const answer = yield* send(create)
+        assert.strictEqual(answer.status, 422)
+        assert.notProperty(JSON.parse(answer.body), "debug")
+      }))
+  })
+
+  layer(testServer({ config: { debug: false }, logs: [] }), { excludeTestServices: true })("off (the default)", (it) => {
+    it.effect("ignores X-Debug", () =>
+      Effect.gen(function*() {
+        const answer = yield* send(debugged)
+        assert.strictEqual(answer.status, 422)
+        assert.notProperty(JSON.parse(answer.body), "debug")
+        assert.notInclude(answer.body, "hunter2")
+      }))
+  })
+})
