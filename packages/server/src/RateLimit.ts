@@ -10,7 +10,7 @@
 import * as RateLimiter from "@effect/experimental/RateLimiter"
 import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
 import type { HttpServerRequest } from "@effect/platform"
-import { Context, Duration, Effect, Either, Layer, Option } from "effect"
+import { Cause, Context, Duration, Effect, Either, Layer, Option } from "effect"
 
 /**
  * @since 0.1.0
@@ -102,7 +102,10 @@ export const make = (options: Options): Effect.Effect<Context.Tag.Service<RateLi
                 headers: headersOf(policy, limit, windowSeconds, 0, retryAfter)
               })
             }
-            return Effect.as(Effect.logWarning("rate limit store unavailable; request let through", error), allowAll)
+            return Effect.as(
+              Effect.logWarning("rate limit store unavailable; request let through", Cause.fail(error)),
+              allowAll
+            )
           })
         )
     }
