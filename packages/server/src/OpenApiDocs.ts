@@ -158,7 +158,7 @@ export const layer = (api: HttpApi.HttpApi.Any): Layer.Layer<never, never, Errat
     const openApiJson = HttpApiBuilder.Router.use((router) =>
       router.get("/openapi.json", Effect.succeed(HttpServerResponse.text(json, { contentType: "application/json" })))
     )
-    const docs = HttpApiScalar.layer({ path: "/docs" }).pipe(
+    const docs = HttpApiScalar.layer({ path: "/docs", scalar: { withDefaultFonts: false } }).pipe(
       Layer.provide(Layer.succeed(HttpApi.Api, { api: documented as any, context: Context.empty() }))
     )
     return Layer.merge(openApiJson, docs)

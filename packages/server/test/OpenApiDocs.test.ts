@@ -1,0 +1,98 @@
+import { HttpClientRequest } from "@effect/platform"
+import type { HttpClient, HttpServer } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { assert, layer } from "@effect/vitest"
+import { ReferenceServer } from "@errata/server/reference"
+import { Effect, Layer } from "effect"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { captureLogs, send } from "./fixtures/TestServer.js"
+
+const server = (options: Omit<ReferenceServer.Options, "database">) =>
+  ReferenceServer.layer({ ...options, database: { filename: join(mkdtempSync(join(tmpdir(), "errata-")), "x.db") } })
+    .pipe(Layer.provide(captureLogs([])), Layer.provideMerge(NodeHttpServer.layerTest)) as Layer.Layer<
+      HttpClient.HttpClient | HttpServer.HttpServer,
+      unknown
+    >
+
+const spec = Effect.map(send(HttpClientRequest.get("/openapi.json")), (answer) => JSON.parse(answer.body))
+
+/** The codes a response documents, in the given content type. */
+const codes = (response: any, contentType: string, member = "error") => {
+  const schema = response.content[contentType].schema
+  return (schema.oneOf ?? [schema]).map((one: any) => one.properties[member].const)
+}
+
+layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oauth-details, rate limited", (it) => {
+  it.effect("documents each endpoint's own errors and the framework's that apply, in the wire format", () =>
+    Effect.gen(function*() {
+      const document = yield* spec
+      const create = document.paths["/api/admin/users"].post.responses
+      assert.deepStrictEqual(Object.keys(create), ["201", "400", "409", "413", "415", "422", "429", "500", "504"])
+      assert.deepStrictEqual(codes(create["400"], "application/json"), ["invalid_json"])
+      assert.deepStrictEqual(codes(create["409"], "application/json"), ["email_already_exists"])
+      assert.deepStrictEqual(codes(create["422"], "application/json"), ["invalid_email", "invalid_password", "validation_error"])
+      assert.deepStrictEqual(codes(create["500"], "application/json"), ["database_error", "internal_error"])
+      assert.deepStrictEqual(codes(create["422"], "application/problem+json", "code"), [
+        "invalid_email",
+        "invalid_password",
+        "validation_error"
+      ])
+      assert.deepStrictEqual(
+        Object.keys(create["422"].content["application/json"].schema.oneOf[2].properties),
+        ["error", "error_description", "details", "retry_after", "request_id", "debug"]
+      )
+
+      const get = document.paths["/api/admin/users/{id}"].get.responses
+      assert.deepStrictEqual(Object.keys(get), ["200", "404", "422", "429", "500", "504"])
+      assert.deepStrictEqual(codes(get["404"], "application/json"), ["user_not_found"])
+      assert.strictEqual(get["404"].content["application/json"].schema.properties.user_id.type, "string")
+    }))
+
+  it.effect("documents X-Request-ID on every response and Retry-After on 429", () =>
+    Effect.gen(function*() {
+      const document = yield* spec
+      for (const operations of Object.values<any>(document.paths)) {
+        for (const operation of Object.values<any>(operations)) {
+          for (const [status, response] of Object.entries<any>(operation.responses)) {
+            assert.property(response.headers, "X-Request-ID", `${operation.operationId} ${status}`)
+            if (status === "429") assert.property(response.headers, "Retry-After")
+          }
+        }
+      }
+    }))
+
+  it.effect("shows no phantom errors: no _tag bodies, no HttpApiDecodeError", () =>
+    Effect.gen(function*() {
+      const text = (yield* send(HttpClientRequest.get("/openapi.json"))).body
+      assert.notInclude(text, "_tag")
+      assert.notInclude(text, "HttpApiDecodeError")
+      assert.notInclude(text, "validation_failed")
+    }))
+
+  it.effect("serves a docs page", () =>
+    Effect.gen(function*() {
+      const answer = yield* send(HttpClientRequest.get("/docs"))
+      assert.strictEqual(answer.status, 200)
+      assert.include(answer.headers["content-type"]!, "text/html")
+      assert.include(answer.body, "email_already_exists")
+      assert.notMatch(answer.body, /<script[^>]+src=/)
+      assert.include(answer.body, "\"withDefaultFonts\":false")
+    }))
+})
+
+layer(server({ errata: { wireFormat: "oauth-style" } }), { excludeTestServices: true })(
+  "OpenAPI in oauth-style, not rate limited",
+  (it) => {
+    it.effect("uses the format's own validation code and status, and shows no 429", () =>
+      Effect.gen(function*() {
+        const document = yield* spec
+        const create = document.paths["/api/admin/users"].post.responses
+        assert.deepStrictEqual(Object.keys(create), ["201", "400", "409", "413", "415", "422", "500", "504"])
+        assert.deepStrictEqual(codes(create["400"], "application/json"), ["validation_failed", "bad_request"])
+        assert.deepStrictEqual(codes(create["422"], "application/json"), ["invalid_email", "invalid_password"])
+        assert.notInclude(JSON.stringify(document), "rate_limit_exceeded")
+      }))
+  }
+)
