@@ -14,6 +14,7 @@ import { HttpApiBuilder, HttpServerRequest, HttpServerResponse } from "@effect/p
 import { metadataOf, RateLimitExceeded } from "@errata/domain"
 import { Chunk, Context, Effect, Exit, Layer, Option } from "effect"
 import * as FindMyWay from "find-my-way-ts"
+import { IncomingMessage } from "node:http"
 import * as DebugInfo from "./DebugInfo.js"
 import { ErrataConfig } from "./ErrataConfig.js"
 import { RateLimit } from "./RateLimit.js"
@@ -93,6 +94,46 @@ const wantsProblemDetails = (accept: string | undefined) =>
   accept !== undefined && accept.toLowerCase().includes("application/problem+json")
 
 /**
+ * Reads a body sent without `Content-Length` (chunked) up to the limit, itself: HttpApi's reader destroys the socket
+ * when a body passes the limit, which would leave the caller without an answer. Past the limit the rest is
+ * discarded and the request refused; within it, the handler sees the request with that text as its body.
+ */
+const readChunkedBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: number) => {
+  const incoming = (request as { readonly source?: unknown }).source
+  if (!(incoming instanceof IncomingMessage) || request.headers["content-length"] !== undefined) {
+    return Effect.succeed(request)
+  }
+  return Effect.async<HttpServerRequest.HttpServerRequest, BodyRejected>((resume) => {
+    const chunks: Array<Buffer> = []
+    let size = 0
+    const stop = () => {
+      incoming.off("data", onData)
+      incoming.off("end", onEnd)
+      incoming.off("error", onError)
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= maxBodyBytes) return void chunks.push(chunk)
+      stop()
+      incoming.resume()
+      resume(Effect.fail(new BodyRejected({ reason: "too_large" })))
+    }
+    const onEnd = () => {
+      stop()
+      const text = Effect.succeed(Buffer.concat(chunks).toString("utf8"))
+      resume(Effect.succeed(Object.create(request, { text: { value: text } })))
+    }
+    const onError = () => {
+      stop()
+      resume(Effect.succeed(request))
+    }
+    incoming.on("data", onData)
+    incoming.on("end", onEnd)
+    incoming.on("error", onError)
+  })
+}
+
+/**
  * Refuses a JSON body nested deeper than the limit before a schema sees it (formatting a decode error of a value
  * nested 50,000 levels deep overflows the stack). A body that cannot be read is left for the handler to fail on.
  */
@@ -161,11 +202,15 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
           handled = rejected !== undefined
             ? Effect.fail(rejected)
             : isJsonBody(request)
-            ? Effect.zipRight(guardDepth(request, config.maxJsonDepth), app)
+            ? Effect.flatMap(readChunkedBody(request, config.maxBodyBytes), (read) =>
+              guardDepth(read, config.maxJsonDepth).pipe(
+                Effect.zipRight(app),
+                Effect.provideService(HttpServerRequest.HttpServerRequest, read)
+              ))
             : app
         }
 
-        const exit = yield* handled.pipe(
+        const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* handled.pipe(
           Effect.provideService(RequestId.CurrentRequestId, requestId),
           Effect.provideService(HandlerEntry, entry),
           HttpServerRequest.withMaxBodySize(Option.some(config.maxBodyBytes)),

@@ -84,12 +84,18 @@ const malformedJson = (format: WireFormat.WireFormat<any>, message = "The reques
     ? new InvalidJson({ message })
     : new BadRequest({ message })
 
-const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.map(String).join(".")
+/** An issue about the whole body (or the whole set of parameters) has an empty path: it is reported as `body`. */
+const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.length === 0 ? "body" : path.map(String).join(".")
 
 /**
- * A schema issue as a caller should read it: without the `, actual …` echo of the value (which may be a secret).
+ * A schema issue as a caller should read it: without the `, actual …` echo of the value (which may be a secret),
+ * and without the names of the server's schemas (`Expected CreateUser (Encoded side)`).
  */
-const fieldMessage = (message: string) => message === "is missing" ? "is required" : message.replace(/, actual [\s\S]*$/, "")
+const fieldMessage = (message: string) => {
+  if (message === "is missing") return "is required"
+  const withoutActual = message.replace(/, actual [\s\S]*$/, "")
+  return /\((?:Encoded|Type) side\)|^Expected [A-Z]\w*$/.test(withoutActual) ? "has the wrong type" : withoutActual
+}
 
 /**
  * One entry per invalid field: the first issue of each path. An issue about a member whose own members have issues

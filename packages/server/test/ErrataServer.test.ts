@@ -15,7 +15,7 @@ import {
   ValidationFailed,
   WireFormat
 } from "@errata/domain"
-import { Effect } from "effect"
+import { Effect, Stream } from "effect"
 import type { LogEntry } from "./fixtures/TestServer.js"
 import { json, secret, send, testServer } from "./fixtures/TestServer.js"
 
@@ -81,6 +81,37 @@ for (const name of WireFormat.names) {
         json("POST", "/people", JSON.stringify({ name: "x".repeat(300_000), age: 1 })),
         new PayloadTooLarge({ message: "The request body is larger than 200000 bytes" })
       ))
+
+    it.effect("answers a chunked body that passes the limit with 413, and takes one within it", () =>
+      Effect.gen(function*() {
+        const chunked = (text: string) =>
+          withId(HttpClientRequest.post("/people")).pipe(
+            HttpClientRequest.bodyStream(Stream.make(new TextEncoder().encode(text)), {
+              contentType: "application/json"
+            })
+          )
+        yield* assertAnswer(
+          chunked(JSON.stringify({ name: "x".repeat(300_000), age: 1 })),
+          new PayloadTooLarge({ message: "The request body is larger than 200000 bytes" })
+        )
+        const small = yield* send(chunked(JSON.stringify({ name: "Ann", age: 3 })))
+        assert.strictEqual(small.status, 201)
+        assert.deepStrictEqual(JSON.parse(small.body), { name: "Ann", age: 3 })
+      }))
+
+    it.effect("answers an empty or non-object body as an invalid body, without naming the schema", () =>
+      Effect.gen(function*() {
+        const fieldErrors = [{ field: "body", message: "has the wrong type" }]
+        for (const body of ["", "[1]", "null", "\"text\""]) {
+          const answer = yield* assertAnswer(
+            json("POST", "/people", body),
+            name === "oauth-style"
+              ? new ValidationFailed({ message: "Validation failed", fieldErrors })
+              : new ValidationError({ message: "Validation failed", fieldErrors })
+          )
+          assert.notInclude(answer.body, "Person")
+        }
+      }))
 
     it.effect("answers invalid fields with one field-level entry each, and no schema dump", () =>
       Effect.gen(function*() {
