@@ -5,10 +5,12 @@
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Config, Layer } from "effect"
 import { createServer } from "node:http"
+import * as Logging from "../Logging.js"
 import * as ReferenceServer from "./ReferenceServer.js"
 
 const HttpLive = ReferenceServer.layerConfig.pipe(
-  Layer.provide(NodeHttpServer.layerConfig(createServer, { port: Config.integer("PORT").pipe(Config.withDefault(3000)) }))
+  Layer.provide(NodeHttpServer.layerConfig(createServer, { port: Config.integer("PORT").pipe(Config.withDefault(3000)) })),
+  Layer.provide(Logging.layerJson())
 )
 
 Layer.launch(HttpLive).pipe(NodeRuntime.runMain)

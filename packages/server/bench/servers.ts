@@ -1,0 +1,48 @@
+/**
+ * The servers `bench:server` measures, one per process: `node --import tsx servers.ts <kind> <port>`.
+ * - errata: the reference service (rate limiting as `ERRATA_RATE_LIMIT` says)
+ * - native: the same API on plain HttpApiBuilder, without the Errata middleware
+ * - raw: node:http answering every request with the bytes of Errata's unknown-route 404
+ */
+import { HttpApiBuilder, HttpServer } from "@effect/platform"
+import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { AdminApi, NotFound, WireFormat } from "@errata/domain"
+import { Layer } from "effect"
+import { createServer } from "node:http"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Database, ReferenceServer, Users, UsersRepository } from "../src/reference/index.js"
+import { UsersHttpLive } from "../src/reference/UsersHttp.js"
+import * as Logging from "../src/Logging.js"
+
+const [kind, portText] = process.argv.slice(2)
+const port = Number(portText)
+const database = { filename: join(mkdtempSync(join(tmpdir(), "errata-bench-")), "bench.db") }
+
+if (kind === "raw") {
+  const { body, headers, status } = WireFormat.OAuthDetails.encode(new NotFound({ message: "No such endpoint" }), {
+    requestId: "req_00000000000000000000000000000000"
+  })
+  createServer((_request, response) => {
+    response.writeHead(status, { ...headers, "content-length": Buffer.byteLength(body) })
+    response.end(body)
+  }).listen(port, "127.0.0.1", () => console.log(`Listening on ${port}`))
+} else {
+  const app = kind === "native"
+    ? HttpApiBuilder.serve().pipe(
+      HttpServer.withLogAddress,
+      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(
+        Layer.provide(UsersHttpLive),
+        Layer.provide(Users.Default),
+        Layer.provide(UsersRepository.Default.pipe(Layer.provide(Database.layer(database))))
+      ))
+    )
+    : ReferenceServer.layer({ database, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
+  Layer.launch(app.pipe(
+    Layer.provide(NodeHttpServer.layer(createServer, { port, host: "127.0.0.1" })),
+    Layer.provide(Logging.layerJson())
+  )).pipe(
+    NodeRuntime.runMain
+  )
+}
