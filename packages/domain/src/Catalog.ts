@@ -5,9 +5,11 @@
  * @since 0.1.0
  */
 import type { Pipeable } from "effect"
+import { SchemaAST } from "effect"
 import { dual } from "effect/Function"
 import { pipeArguments } from "effect/Pipeable"
-import type { AnyCatalogError, AnyCatalogErrorClass } from "./CatalogError.js"
+import type { AnyCatalogError, AnyCatalogErrorClass, ErrorMetadata } from "./CatalogError.js"
+import { MetadataAnnotationId } from "./CatalogError.js"
 import { frameworkErrors, seedErrors } from "./Errors.js"
 
 /**
@@ -89,6 +91,29 @@ export const add: {
 
 const isCatalog = (u: unknown): u is Catalog =>
   typeof u === "object" && u !== null && "errors" in u && "byCode" in u
+
+/**
+ * The catalog classes a schema names, looking through unions: for instance an HttpApi endpoint's declared errors.
+ *
+ * @since 0.1.0
+ */
+export const classesIn = <E extends AnyCatalogError>(
+  catalog: Catalog<E>,
+  ast: SchemaAST.AST
+): ReadonlyArray<AnyCatalogErrorClass<E>> => {
+  const found: Array<AnyCatalogErrorClass<E>> = []
+  const visit = (node: SchemaAST.AST) => {
+    if (SchemaAST.isUnion(node)) return node.types.forEach(visit)
+    const metadata = (node.annotations[MetadataAnnotationId] ??
+      (SchemaAST.isTransformation(node) ? node.to.annotations[MetadataAnnotationId] : undefined)) as
+        | ErrorMetadata
+        | undefined
+    const cls = metadata && catalog.byTag(metadata.tag)
+    if (cls) found.push(cls)
+  }
+  visit(ast)
+  return found
+}
 
 /**
  * The 51 errors of the seed documents.

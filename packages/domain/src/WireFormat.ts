@@ -735,3 +735,44 @@ export const all: ReadonlyArray<WireFormat<Catalog.BuiltinError>> = [
   OAuthDetails,
   ProblemDetails
 ]
+
+/**
+ * A decoder that recognises the format of each response by its shape (and `application/problem+json`), for clients
+ * of servers whose format is not known in advance or changes (a proxy's own error pages, a gateway in front).
+ *
+ * @since 0.1.0
+ */
+export interface Detecting<E extends AnyCatalogError = AnyCatalogError> {
+  readonly name: "auto"
+  readonly catalog: Catalog.Catalog<E>
+  readonly decode: (response: WireInput, options?: DecodeOptions) => E | UnknownApiError
+}
+
+/**
+ * @since 0.1.0
+ */
+export const detect = <E extends AnyCatalogError = Catalog.BuiltinError>(options: Options<E> = {}): Detecting<E> => {
+  const formats = Object.fromEntries(names.map((name) => [name, make(name, options)])) as Record<Name, WireFormat<E>>
+  const shapeOf = (input: WireInput): Name => {
+    if (header(input.headers, "content-type")?.toLowerCase().includes("application/problem+json")) {
+      return "problem-details"
+    }
+    const text = bodyText(input.body)
+    let json: unknown
+    try {
+      json = text === undefined ? undefined : JSON.parse(text)
+    } catch {
+      return "oauth-details"
+    }
+    if (!isObject(json)) return "oauth-details"
+    if (isObject(json.error)) return "nested-error"
+    if (typeof json.error === "string") return "validation_errors" in json ? "oauth-style" : "oauth-details"
+    if (typeof json.type === "string" || (typeof json.status === "number" && "title" in json)) return "problem-details"
+    return typeof json.code === "string" ? "code-message" : "oauth-details"
+  }
+  return {
+    name: "auto",
+    catalog: formats["oauth-details"].catalog,
+    decode: (input, decodeOptions) => formats[shapeOf(input)].decode(input, decodeOptions)
+  }
+}

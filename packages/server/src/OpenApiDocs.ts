@@ -11,9 +11,9 @@ import { HttpApi, HttpApiBuilder, HttpApiScalar, HttpServerResponse, OpenApi } f
 import type { AnyCatalogErrorClass } from "@errata/domain"
 import {
   BadRequest,
+  Catalog,
   InternalError,
   InvalidJson,
-  MetadataAnnotationId,
   PayloadTooLarge,
   RateLimitExceeded,
   Timeout,
@@ -22,26 +22,10 @@ import {
   ValidationFailed
 } from "@errata/domain"
 import type { WireFormat } from "@errata/domain"
-import { Context, Effect, Layer, Option, SchemaAST } from "effect"
+import { Context, Effect, Layer, Option } from "effect"
 import type { Resolved } from "./ErrataConfig.js"
 import { ErrataConfig } from "./ErrataConfig.js"
 import { RateLimit } from "./RateLimit.js"
-
-/** The catalog classes a (union) schema names. */
-const classesOf = (ast: SchemaAST.AST, catalogByTag: (tag: string) => AnyCatalogErrorClass | undefined) => {
-  const found: Array<AnyCatalogErrorClass> = []
-  const visit = (node: SchemaAST.AST) => {
-    if (SchemaAST.isUnion(node)) return node.types.forEach(visit)
-    const metadata = (node.annotations[MetadataAnnotationId] ??
-      (SchemaAST.isTransformation(node) ? node.to.annotations[MetadataAnnotationId] : undefined)) as
-        | { readonly tag: string }
-        | undefined
-    const cls = metadata && catalogByTag(metadata.tag)
-    if (cls) found.push(cls)
-  }
-  visit(ast)
-  return found
-}
 
 const requestIdHeader = {
   description: "The request id: the caller's X-Request-ID when well formed, else a new one",
@@ -101,7 +85,7 @@ export const make = (
   options: { readonly rateLimited: boolean }
 ): Record<string, any> => {
   const spec = structuredClone(OpenApi.fromApi(api as HttpApi.HttpApi.AnyWithProps)) as Record<string, any>
-  const byTag = (tag: string) => config.format.catalog.byTag(tag)
+  const catalog = config.format.catalog
   const validation = config.format.name === "oauth-style" ? ValidationFailed : ValidationError
   const malformedJson = config.format.name === "oauth-details" || config.format.name === "problem-details"
     ? InvalidJson
@@ -115,8 +99,8 @@ export const make = (
       const hasInput = hasPayload || Option.isSome(endpoint.pathSchema) || Option.isSome(endpoint.urlParamsSchema) ||
         Option.isSome(endpoint.headersSchema)
       const classes = new Set<AnyCatalogErrorClass>([
-        ...classesOf(endpoint.errorSchema.ast, byTag),
-        ...classesOf(group.errorSchema.ast, byTag),
+        ...Catalog.classesIn(catalog, endpoint.errorSchema.ast),
+        ...Catalog.classesIn(catalog, group.errorSchema.ast),
         ...(hasInput ? [validation] : []),
         ...(hasPayload ? [malformedJson, PayloadTooLarge, UnsupportedMediaType] : []),
         ...(options.rateLimited ? [RateLimitExceeded] : []),

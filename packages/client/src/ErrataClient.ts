@@ -1,0 +1,296 @@
+/**
+ * `ErrataClient.make(api, options)` derives a client from the shared API definition (`HttpApiClient.make`) whose
+ * every call fails with exactly: the endpoint's declared catalog errors, `UnknownApiError`, or `TransportError` —
+ * never a `ParseError` or a defect, whatever the server sends. Error responses are decoded from any wire format
+ * (detected by shape unless one is configured) into the same tagged classes the server raised; a catalog error the
+ * endpoint does not declare becomes `UnknownApiError`. Calls are retried by `Retry.policy` under a budget shared by
+ * the client, POST/PATCH carry an `Idempotency-Key` reused on every attempt, an expired token is refreshed once for
+ * all concurrent calls, and every failed call is logged once with its code, status and request id.
+ *
+ * @since 0.1.0
+ */
+import type { HttpApi, HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
+import { HttpApiClient, HttpApiEndpoint, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
+import type { AnyCatalogError } from "@errata/domain"
+import { Catalog, isCatalogError, metadataOf, UnknownApiError, WireFormat } from "@errata/domain"
+import type { Types } from "effect"
+import { Cause, Clock, Data, Duration, Effect, Either, FiberRef, ParseResult } from "effect"
+import { randomUUID } from "node:crypto"
+import * as Retry from "./Retry.js"
+import * as RetryBudget from "./RetryBudget.js"
+import { reasonOf, TransportError } from "./TransportError.js"
+
+/**
+ * What a call can fail with, for an endpoint whose declared errors are `E`.
+ *
+ * @since 0.1.0
+ */
+export type CallError<E> = Exclude<E, HttpApiDecodeError> | UnknownApiError | TransportError
+
+/**
+ * @since 0.1.0
+ */
+export type Method<Endpoint, E> = [Endpoint] extends [
+  HttpApiEndpoint.HttpApiEndpoint<
+    infer _Name,
+    infer _Method,
+    infer _Path,
+    infer _UrlParams,
+    infer _Payload,
+    infer _Headers,
+    infer _Success,
+    infer _Error,
+    infer _R,
+    infer _RE
+  >
+] ? (
+    request: Types.Simplify<HttpApiEndpoint.HttpApiEndpoint.ClientRequest<_Path, _UrlParams, _Payload, _Headers, false>>
+  ) => Effect.Effect<_Success, CallError<_Error | E>>
+  : never
+
+/**
+ * @since 0.1.0
+ */
+export type Group<G, ApiError> = [G] extends [
+  HttpApiGroup.HttpApiGroup<infer _Name, infer Endpoints, infer GroupError, infer _R, infer _TopLevel>
+] ? { readonly [Endpoint in Endpoints as HttpApiEndpoint.HttpApiEndpoint.Name<Endpoint>]: Method<Endpoint, GroupError | ApiError> }
+  : never
+
+/**
+ * @since 0.1.0
+ */
+export type Client<Groups extends HttpApiGroup.HttpApiGroup.Any, ApiError> = {
+  readonly [G in Extract<Groups, { readonly topLevel: false }> as HttpApiGroup.HttpApiGroup.Name<G>]: Group<G, ApiError>
+}
+
+/**
+ * @since 0.1.0
+ */
+export interface Options {
+  readonly baseUrl: string | URL
+  /** The wire format of error responses, or `auto` (the default) to recognise it by shape. */
+  readonly format?: WireFormat.Name | "auto"
+  /** The errors to decode into. Default `Catalog.builtin`. */
+  readonly catalog?: Catalog.Catalog<AnyCatalogError>
+  /** The retry policy's options, or `false` for no retries. */
+  readonly retry?: Retry.Options | false
+  /** The retry budget shared by this client's calls. */
+  readonly budget?: RetryBudget.Options
+  /** Adds an `Idempotency-Key` to POST and PATCH requests, so that they can be retried. Default true. */
+  readonly idempotencyKeys?: boolean
+  /** Renews credentials after `token_expired` or `session_expired`; the call is then replayed once. */
+  readonly refresh?: Effect.Effect<void, unknown>
+  /** How long one attempt may take before it fails with `TransportError` (`timeout`). Default 10 seconds. */
+  readonly attemptTimeout?: Duration.DurationInput
+  /** Changes the underlying `HttpClient`, to add credentials for instance. */
+  readonly transformClient?: (client: HttpClient.HttpClient) => HttpClient.HttpClient
+}
+
+/** An error response, decoded; it travels through HttpApiClient as a failure of the HttpClient. */
+class DecodedResponse extends Data.TaggedError("DecodedResponse")<{
+  readonly error: AnyCatalogError | UnknownApiError
+}> {}
+
+/** The key of the logical call in progress, sent on every attempt. */
+const currentIdempotencyKey = FiberRef.unsafeMake<string | undefined>(undefined)
+
+/**
+ * The status of the last response the call received, for errors that do not carry it. A mutable cell per call, so
+ * that it is seen whichever fiber HttpApiClient reads the response in.
+ */
+const lastResponse = FiberRef.unsafeMake<{ status: number }>({ status: 0 })
+
+const replayableMethods = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
+
+const expiredCodes = new Set(["token_expired", "session_expired"])
+
+/** `token_expired` or `session_expired`, whether the endpoint declares it or not. */
+const isExpired = (error: Retry.ClientError): boolean =>
+  error instanceof UnknownApiError
+    ? error.status === 401 && error.code !== undefined && expiredCodes.has(error.code)
+    : isCatalogError(error) && expiredCodes.has(metadataOf(error).code)
+
+const statusOf = (error: Retry.ClientError): number =>
+  error instanceof TransportError ? 0 : error instanceof UnknownApiError ? error.status : metadataOf(error).status
+
+/** One refresh for every call that saw the same expired credentials. */
+const singleFlight = (refresh: Effect.Effect<void, unknown>) => {
+  let generation = 0
+  const lock = Effect.unsafeMakeSemaphore(1)
+  return {
+    generation: () => generation,
+    refresh: (seen: number) =>
+      lock.withPermits(1)(
+        Effect.suspend(() => generation > seen ? Effect.void : Effect.tap(refresh, () => void generation++))
+      )
+  }
+}
+
+/**
+ * @since 0.1.0
+ */
+export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, ApiError, ApiR>(
+  api: HttpApi.HttpApi<ApiId, Groups, ApiError, ApiR>,
+  options: Options
+): Effect.Effect<
+  Client<Groups, ApiError>,
+  never,
+  HttpClient.HttpClient | HttpApiMiddleware.HttpApiMiddleware.Without<ApiR | HttpApiGroup.HttpApiGroup.ClientContext<Groups>>
+> =>
+  Effect.gen(function*() {
+    const catalog = options.catalog ?? Catalog.builtin
+    const decoder = options.format === undefined || options.format === "auto"
+      ? WireFormat.detect({ catalog })
+      : WireFormat.make(options.format, { catalog })
+    const budget = RetryBudget.make(options.budget)
+    const refresher = options.refresh === undefined ? undefined : singleFlight(options.refresh)
+    const attemptTimeout = options.attemptTimeout ?? "10 seconds"
+
+    // The decoded error travels as a failure of the HttpClient, which HttpApiClient passes through untouched.
+    const decodeErrors = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
+      client.pipe(
+        HttpClient.mapRequestEffect((request) =>
+          Effect.map(FiberRef.get(currentIdempotencyKey), (key) =>
+            key === undefined || request.headers["idempotency-key"] !== undefined
+              ? request
+              : HttpClientRequest.setHeader(request, "idempotency-key", key))
+        ),
+        HttpClient.transformResponse(Effect.flatMap((response) =>
+          Effect.zipRight(
+            Effect.map(FiberRef.get(lastResponse), (last) => {
+              last.status = response.status
+            }),
+            response.status < 400 ? Effect.succeed(response) : Effect.flatMap(Effect.either(response.arrayBuffer), (body) =>
+              Effect.fail(
+                new DecodedResponse({
+                  error: Either.isRight(body)
+                    ? decoder.decode({ status: response.status, headers: response.headers, body: new Uint8Array(body.right) })
+                    : new UnknownApiError({ status: response.status, message: "The response body could not be read" })
+                })
+              ))
+          )
+        ))
+      ) as unknown as HttpClient.HttpClient
+    const raw: any = yield* HttpApiClient.make(api, {
+      baseUrl: options.baseUrl,
+      transformClient: (client) => decodeErrors(options.transformClient ? options.transformClient(client) : client)
+    })
+
+    const call = (
+      endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps,
+      name: string,
+      declared: ReadonlySet<string>,
+      invoke: () => Effect.Effect<unknown, unknown>
+    ) => {
+      const asCallError = (error: unknown, status: number): Retry.ClientError => {
+        if (error instanceof DecodedResponse) {
+          const decoded = error.error
+          if (decoded instanceof UnknownApiError || declared.has(decoded._tag)) return decoded
+          const { code } = metadataOf(decoded)
+          return new UnknownApiError({
+            status: metadataOf(decoded).status,
+            code,
+            message: `${name} does not declare ${code}: ${decoded.message}`,
+            ...(decoded.requestId !== undefined ? { requestId: decoded.requestId } : {}),
+            ...(decoded.retryAfter !== undefined ? { retryAfter: decoded.retryAfter } : {})
+          })
+        }
+        if (error instanceof TransportError) return error
+        if (HttpClientError.isHttpClientError(error) && error._tag === "RequestError") {
+          return new TransportError({
+            reason: reasonOf(error.cause),
+            message: error.message,
+            method: endpoint.method,
+            url: endpoint.path
+          })
+        }
+        if (HttpClientError.isHttpClientError(error) && error._tag === "ResponseError") {
+          return new UnknownApiError({
+            status: error.response.status,
+            message: error.reason === "StatusCode"
+              ? `${name} does not expect status ${error.response.status}`
+              : "The response body could not be read"
+          })
+        }
+        if (ParseResult.isParseError(error) || error instanceof HttpApiDecodeError) {
+          return new UnknownApiError({ status, message: `The response does not match ${name}'s schema` })
+        }
+        return new UnknownApiError({ status, message: `${name} failed unexpectedly` })
+      }
+
+      const attempt = Effect.suspend(invoke).pipe(
+        Effect.timeoutFail({
+          duration: attemptTimeout,
+          onTimeout: () =>
+            new TransportError({ reason: "timeout", message: "The attempt timed out", method: endpoint.method, url: endpoint.path })
+        }),
+        Effect.catchAllCause((cause) =>
+          Cause.isInterruptedOnly(cause)
+            ? Effect.failCause(cause as Cause.Cause<never>)
+            : Effect.flatMap(FiberRef.get(lastResponse), (last) => Effect.fail(asCallError(Cause.squash(cause), last.status)))
+        ),
+        Effect.tap(() => budget.recordSuccess())
+      )
+      const refreshed = refresher === undefined ? attempt : Effect.suspend(() => {
+        const seen = refresher.generation()
+        return Effect.catchIf(attempt, isExpired, (expired) =>
+          Effect.zipRight(
+            Effect.mapError(refresher.refresh(seen), () => expired),
+            attempt
+          ))
+      })
+
+      return Effect.gen(function*() {
+        const startedAt = yield* Clock.currentTimeMillis
+        const idempotencyKey = replayableMethods.has(endpoint.method) || options.idempotencyKeys === false
+          ? undefined
+          : `idem_${randomUUID().replace(/-/g, "")}`
+        const retried = options.retry === false ? refreshed : Effect.retry(
+          refreshed,
+          Retry.policy({
+            ...options.retry,
+            budget,
+            startedAt,
+            replayable: replayableMethods.has(endpoint.method) || idempotencyKey !== undefined
+          })
+        )
+        return yield* retried.pipe(
+          Effect.locally(currentIdempotencyKey, idempotencyKey),
+          Effect.locally(lastResponse, { status: 0 }),
+          Effect.tapError((error) =>
+            Effect.logWarning("api call failed").pipe(Effect.annotateLogs({
+              endpoint: name,
+              method: endpoint.method,
+              error_code: error instanceof TransportError
+                ? `transport_${error.reason}`
+                : error instanceof UnknownApiError
+                ? error.code ?? "unknown"
+                : metadataOf(error).code,
+              status: statusOf(error),
+              request_id: error instanceof TransportError ? "" : error.requestId ?? ""
+            }))
+          )
+        )
+      })
+    }
+
+    const apiErrors = Catalog.classesIn(catalog, (api as any).errorSchema.ast)
+    const client: Record<string, Record<string, unknown>> = {}
+    for (const group of Object.values((api as unknown as HttpApi.HttpApi.AnyWithProps).groups) as Array<HttpApiGroup.HttpApiGroup.AnyWithProps>) {
+      const groupErrors = Catalog.classesIn(catalog, group.errorSchema.ast)
+      const methods: Record<string, unknown> = {}
+      for (const endpoint of Object.values(group.endpoints) as Array<HttpApiEndpoint.HttpApiEndpoint.AnyWithProps>) {
+        const declared = new Set(
+          [...apiErrors, ...groupErrors, ...Catalog.classesIn(catalog, endpoint.errorSchema.ast)].map((cls) =>
+            cls.metadata.tag
+          )
+        )
+        const rawMethod = group.topLevel ? raw[endpoint.name] : raw[group.identifier][endpoint.name]
+        methods[endpoint.name] = (request: unknown) =>
+          call(endpoint, `${group.identifier}.${endpoint.name}`, declared, () => rawMethod(request))
+      }
+      client[group.identifier] = methods
+    }
+    return client as unknown as Client<Groups, ApiError>
+  })

@@ -1,0 +1,73 @@
+import type { HttpClient } from "@effect/platform"
+import type {
+  BadRequest,
+  DatabaseError,
+  InternalError,
+  InvalidJson,
+  PayloadTooLarge,
+  RateLimitExceeded,
+  Timeout,
+  UnknownApiError,
+  UnsupportedMediaType,
+  User,
+  UserNotFound,
+  ValidationError,
+  ValidationFailed
+} from "@errata/domain"
+import { AdminApi, UserId } from "@errata/domain"
+import type { TransportError } from "@errata/client"
+import { ErrataClient } from "@errata/client"
+import { Effect } from "effect"
+import { describe, expectTypeOf, it } from "vitest"
+
+describe("client error channels", () => {
+  it("a call fails with its declared errors, UnknownApiError and TransportError: no ParseError, no HttpClientError", () => {
+    const program = Effect.flatMap(
+      ErrataClient.make(AdminApi, { baseUrl: "http://localhost" }),
+      (c) => c.users.get({ path: { id: UserId.make("usr_1") } })
+    )
+    expectTypeOf(program).toEqualTypeOf<
+      Effect.Effect<
+        User,
+        | UserNotFound
+        | DatabaseError
+        | ValidationError
+        | ValidationFailed
+        | InvalidJson
+        | BadRequest
+        | PayloadTooLarge
+        | UnsupportedMediaType
+        | RateLimitExceeded
+        | InternalError
+        | Timeout
+        | UnknownApiError
+        | TransportError,
+        HttpClient.HttpClient
+      >
+    >()
+  })
+
+  it("handling every tag leaves never", () => {
+    const handled = Effect.flatMap(
+      ErrataClient.make(AdminApi, { baseUrl: "http://localhost" }),
+      (c) => c.users.get({ path: { id: UserId.make("usr_1") } })
+    ).pipe(
+      Effect.catchTags({
+        UserNotFound: () => Effect.succeed(null),
+        DatabaseError: () => Effect.succeed(null),
+        ValidationError: () => Effect.succeed(null),
+        ValidationFailed: () => Effect.succeed(null),
+        InvalidJson: () => Effect.succeed(null),
+        BadRequest: () => Effect.succeed(null),
+        PayloadTooLarge: () => Effect.succeed(null),
+        UnsupportedMediaType: () => Effect.succeed(null),
+        RateLimitExceeded: () => Effect.succeed(null),
+        InternalError: () => Effect.succeed(null),
+        Timeout: () => Effect.succeed(null),
+        UnknownApiError: () => Effect.succeed(null),
+        TransportError: () => Effect.succeed(null)
+      })
+    )
+    expectTypeOf<Effect.Effect.Error<typeof handled>>().toEqualTypeOf<never>()
+  })
+})
