@@ -230,7 +230,6 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
             ? Effect.failCause(cause as Cause.Cause<never>)
             : Effect.flatMap(FiberRef.get(lastResponse), (last) => Effect.fail(asCallError(Cause.squash(cause), last.status)))
         ),
-        Effect.tap(() => budget.recordSuccess())
       )
       const refreshed = refresher === undefined ? attempt : Effect.suspend(() => {
         const seen = refresher.generation()
@@ -243,6 +242,17 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
 
       return Effect.gen(function*() {
         const startedAt = yield* Clock.currentTimeMillis
+        budget.recordCall()
+        // What this call's retries drew from the budget; given back if the call succeeds in the end.
+        let drawn = 0
+        const counted: RetryBudget.RetryBudget = {
+          ...budget,
+          acquire: (cost) => {
+            const acquired = budget.acquire(cost)
+            if (acquired) drawn += cost
+            return acquired
+          }
+        }
         const idempotencyKey = replayableMethods.has(endpoint.method) || options.idempotencyKeys === false
           ? undefined
           : `idem_${randomUUID().replace(/-/g, "")}`
@@ -250,12 +260,13 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
           refreshed,
           Retry.policy({
             ...options.retry,
-            budget,
+            budget: counted,
             startedAt,
             replayable: replayableMethods.has(endpoint.method) || idempotencyKey !== undefined
           })
         )
         return yield* retried.pipe(
+          Effect.tap(() => budget.refund(drawn)),
           Effect.locally(currentIdempotencyKey, idempotencyKey),
           Effect.locally(lastResponse, { status: 0 }),
           Effect.tapError((error) =>

@@ -1,8 +1,8 @@
 /**
  * The client's retry policy, as an Effect `Schedule` over the error of the failed attempt. It retries only what the
  * catalog says is retryable (429, 502, 503, 504 and transport errors; 500 "with caution", at twice the budget cost),
- * waits `random(0, min(cap, base·2^n))` (full jitter; base 100 ms for transient errors, 1 s for throttling), never
- * less than the server's `Retry-After`, gives up at once when that hint is above a ceiling, and stops at the attempt
+ * waits `random(0, min(cap, base·2^n))` (full jitter; base 100 ms for transient errors, 1 s for throttling) after
+ * the server's `Retry-After` if it gave one, gives up at once when that hint is above a ceiling, and stops at the attempt
  * limit, at the call's deadline, or when the client's shared `RetryBudget` is spent. Non-idempotent requests are only
  * retried when they carry an `Idempotency-Key`.
  *
@@ -103,11 +103,13 @@ export const retryDelay = (
   const hint = retryAfter === undefined ? 0 : retryAfter * 1000
   if (hint > Duration.toMillis(options.retryAfterCeiling ?? "60 seconds")) return undefined
   const base = statusOf(error) === 429 ? options.baseThrottled ?? "1 second" : options.baseTransient ?? "100 millis"
-  return Math.max(hint, random * backoffBound(base, options.cap ?? "20 seconds", attempt))
+  // Jitter on top of the server's time, not under it: clients told "1 second" must not all return at once.
+  return hint + random * backoffBound(base, options.cap ?? "20 seconds", attempt)
 }
 
 /**
- * The budget cost of a failed attempt: a 500 ("retry with caution") costs twice a transient failure.
+ * The budget cost of a retry: after a 500 ("retry with caution") it costs twice what it costs after a transient
+ * failure.
  *
  * @since 0.1.0
  */
@@ -125,13 +127,12 @@ export const policy = (options: Options = {}): Schedule.Schedule<Duration.Durati
       Effect.map(Random.next, (random) => {
         const startedAt = state.startedAt ?? now
         const next = { attempt: state.attempt + 1, startedAt }
-        const retryable = retryClassOf(error) === "with_backoff" || retryClassOf(error) === "with_caution"
-        const withinBudget = retryable && options.budget !== undefined
-          ? options.budget.recordFailure(budgetCost(error))
-          : true
-        const delay = withinBudget ? retryDelay(error, state.attempt, random, options) : undefined
+        const delay = retryDelay(error, state.attempt, random, options)
         const deadline = Duration.toMillis(options.deadline ?? "30 seconds")
-        if (delay === undefined || now + delay - startedAt > deadline) {
+        if (
+          delay === undefined || now + delay - startedAt > deadline ||
+          (options.budget !== undefined && !options.budget.acquire(budgetCost(error)))
+        ) {
           return [next, Duration.zero, ScheduleDecision.done] as const
         }
         return [next, Duration.millis(delay), ScheduleDecision.continueWith(ScheduleInterval.after(now + delay))] as const

@@ -1,8 +1,9 @@
 /**
- * A retry budget shared by every call of a client, after gRPC's retry throttling: a bucket of `maxTokens` that each
- * failed attempt of a retryable kind drains by its cost (1, or 2 for a 500 "with caution") and each success refills by
- * `refillPerSuccess`. Retries are allowed only while the bucket is more than half full, so a full outage stops
- * retrying after about `maxTokens / 2` failures whatever the load, while occasional failures are always retried.
+ * A retry budget shared by every call of a client, after the AWS SDK's retry quota: each retry draws its cost from
+ * a bucket (1, or 2 for a 500 "with caution"), a retry that succeeds gives its cost back, and each new call adds
+ * `depositPerCall`. When every retry fails — an outage — the bucket empties and retries stop, so total traffic stays
+ * within about `1 + depositPerCall` times the calls (plus the initial tokens); when retries succeed — occasional
+ * failures, a reset connection, throttling — they pay for themselves and are never refused.
  *
  * @since 0.1.0
  */
@@ -11,10 +12,12 @@
  * @since 0.1.0
  */
 export interface Options {
-  /** Default 40: a full outage stops retrying after about 20 failed attempts. */
+  /** Tokens at the start. Default 20. */
+  readonly initialTokens?: number
+  /** The most tokens the bucket holds. Default 50. */
   readonly maxTokens?: number
-  /** Default 0.2: with 10% of attempts failing, the bucket still fills. */
-  readonly refillPerSuccess?: number
+  /** Tokens each new call adds. Default 0.04: in an outage, one retry per 25 calls once the start is spent. */
+  readonly depositPerCall?: number
 }
 
 /**
@@ -22,26 +25,33 @@ export interface Options {
  */
 export interface RetryBudget {
   readonly tokens: () => number
-  readonly recordSuccess: () => void
-  /** Records a failed attempt; answers whether a retry is within budget. */
-  readonly recordFailure: (cost: number) => boolean
+  /** A new logical call. */
+  readonly recordCall: () => void
+  /** Takes the cost of a retry; false (and nothing taken) when the budget cannot pay it. */
+  readonly acquire: (cost: number) => boolean
+  /** A retried call succeeded: its retries' cost comes back. */
+  readonly refund: (cost: number) => void
 }
 
 /**
  * @since 0.1.0
  */
 export const make = (options: Options = {}): RetryBudget => {
-  const maxTokens = options.maxTokens ?? 40
-  const refill = options.refillPerSuccess ?? 0.2
-  let tokens = maxTokens
+  const maxTokens = options.maxTokens ?? 50
+  const deposit = options.depositPerCall ?? 0.04
+  let tokens = Math.min(maxTokens, options.initialTokens ?? 20)
   return {
     tokens: () => tokens,
-    recordSuccess: () => {
-      tokens = Math.min(maxTokens, tokens + refill)
+    recordCall: () => {
+      tokens = Math.min(maxTokens, tokens + deposit)
     },
-    recordFailure: (cost) => {
-      tokens = Math.max(0, tokens - cost)
-      return tokens > maxTokens / 2
+    acquire: (cost) => {
+      if (tokens < cost) return false
+      tokens -= cost
+      return true
+    },
+    refund: (cost) => {
+      tokens = Math.min(maxTokens, tokens + cost)
     }
   }
 }
@@ -51,4 +61,9 @@ export const make = (options: Options = {}): RetryBudget => {
  *
  * @since 0.1.0
  */
-export const unlimited: RetryBudget = { tokens: () => Infinity, recordSuccess: () => {}, recordFailure: () => true }
+export const unlimited: RetryBudget = {
+  tokens: () => Infinity,
+  recordCall: () => {},
+  acquire: () => true,
+  refund: () => {}
+}

@@ -29,9 +29,9 @@ describe("Retry.retryDelay", () => {
     assert.strictEqual(Retry.backoffBound("1 second", "20 seconds", 10), 20_000)
   })
 
-  it("never waits less than Retry-After, and gives up when it is above the ceiling", () => {
-    assert.strictEqual(Retry.retryDelay(new RateLimitExceeded({ retryAfter: 3 }), 0, 0.5), 3000)
-    assert.strictEqual(Retry.retryDelay(new ServiceUnavailable({ retryAfter: 60 }), 0, 0.5), 60_000)
+  it("waits Retry-After plus the jitter, and gives up when the hint is above the ceiling", () => {
+    assert.strictEqual(Retry.retryDelay(new RateLimitExceeded({ retryAfter: 3 }), 0, 0.5), 3500)
+    assert.strictEqual(Retry.retryDelay(new ServiceUnavailable({ retryAfter: 60 }), 0, 0.5), 60_050)
     assert.isUndefined(Retry.retryDelay(new ServiceUnavailable({ retryAfter: 61 }), 0, 0.5))
     assert.isUndefined(Retry.retryDelay(new RateLimitExceeded({ retryAfter: 86400 }), 0, 0.5))
     assert.strictEqual(Retry.retryDelay(new ServiceUnavailable({ retryAfter: 0 }), 0, 0.5), 50)
@@ -81,11 +81,11 @@ describe("Retry.policy under the TestClock", () => {
       assert.strictEqual(yield* Ref.get(attempts), 4)
     }))
 
-  it.effect("lets Retry-After take precedence over a shorter backoff", () =>
+  it.effect("never retries before Retry-After: the jitter comes on top of it", () =>
     Effect.gen(function*() {
       const { attempts, effect } = yield* failing([new RateLimitExceeded({ retryAfter: 2 })])
       const fiber = yield* Effect.fork(Effect.retry(effect, Retry.policy()).pipe(Effect.withRandom(Random.fixed([0.1]))))
-      yield* TestClock.adjust("1999 millis")
+      yield* TestClock.adjust("2099 millis")
       assert.strictEqual(yield* Ref.get(attempts), 1)
       yield* TestClock.adjust("1 millis")
       assert.strictEqual(yield* Fiber.join(fiber), "done")
@@ -106,15 +106,15 @@ describe("Retry.policy under the TestClock", () => {
 
   it.effect("stops when the shared budget is spent", () =>
     Effect.gen(function*() {
-      const budget = RetryBudget.make({ maxTokens: 4 })
+      const budget = RetryBudget.make({ initialTokens: 2 })
       const errors = Array.from({ length: 10 }, () => new ServiceUnavailable())
       const { attempts, effect } = yield* failing(errors)
       const fiber = yield* Effect.fork(Effect.either(Effect.retry(effect, Retry.policy({ budget, maxAttempts: 10 }))))
       yield* TestClock.adjust("1 minute")
       yield* Fiber.join(fiber)
-      // 4 tokens; each failure costs 1; retries only while more than 2 remain: one retry.
-      assert.strictEqual(yield* Ref.get(attempts), 2)
-      assert.strictEqual(budget.tokens(), 2)
+      // 2 tokens, a retry after a 503 costs 1: two retries, then the budget refuses.
+      assert.strictEqual(yield* Ref.get(attempts), 3)
+      assert.strictEqual(budget.tokens(), 0)
     }))
 
   it.effect("composes with other schedules: fullJitter is a Schedule", () =>
@@ -133,14 +133,21 @@ describe("Retry.policy under the TestClock", () => {
 })
 
 describe("RetryBudget", () => {
-  it("refills with successes, and always retries occasional failures", () => {
-    const budget = RetryBudget.make()
-    let retries = 0
-    for (let i = 0; i < 10_000; i++) {
-      if (i % 10 === 0) {
-        if (budget.recordFailure(1)) retries++
-      } else budget.recordSuccess()
+  it("pays for retries that succeed, and stops those that keep failing", () => {
+    const budget = RetryBudget.make({ initialTokens: 5 })
+    // Occasional failures whose retry succeeds: the cost comes back every time.
+    for (let i = 0; i < 1000; i++) {
+      budget.recordCall()
+      assert.isTrue(budget.acquire(1))
+      budget.refund(1)
     }
-    assert.strictEqual(retries, 1000)
+    // An outage: retries fail, nothing comes back; after the tokens, one retry per 25 calls.
+    const outage = RetryBudget.make({ initialTokens: 5 })
+    let retries = 0
+    for (let i = 0; i < 1000; i++) {
+      outage.recordCall()
+      if (outage.acquire(1)) retries++
+    }
+    assert.strictEqual(retries, 5 + 40)
   })
 })

@@ -74,6 +74,32 @@ describe("WireFormat round trip", () => {
   }
 })
 
+describe("WireFormat.detect", () => {
+  const detecting = WireFormat.detect()
+
+  it.prop("recognises every format by its shape", { error: ValidationError }, ({ error }) => {
+    for (const format of WireFormat.all) {
+      const decoded = detecting.decode(format.encode(error))
+      assert.instanceOf(decoded, ValidationError, format.name)
+      assert.deepStrictEqual(carried(format, decoded), carried(format, error))
+    }
+  }, { fastCheck: { numRuns: 30 } })
+
+  it("recognises each format for every class", () => {
+    for (const cls of Catalog.builtin.errors) {
+      for (const format of WireFormat.all) {
+        assert.instanceOf(detecting.decode(format.encode(new cls({ requestId: "req_1" }))), cls, `${format.name} ${cls.metadata.tag}`)
+      }
+    }
+  })
+
+  it("answers UnknownApiError for what it cannot recognise", () => {
+    for (const body of ["<html>", "", "{}", "[1]", "{\"message\": \"x\"}"]) {
+      assert.instanceOf(detecting.decode({ status: 502, body }), UnknownApiError)
+    }
+  })
+})
+
 describe("WireFormat.jsonSchema", () => {
   it("describes the body each format sends: required members present, constants equal", () => {
     for (const format of WireFormat.all) {
