@@ -161,6 +161,19 @@ describe("ErrataClient retries", () => {
       }
     }).pipe(Effect.provide(Live)))
 
+  it.scopedLive("times out an attempt that gets no answer, and retries it", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer
+      server.script([{ hang: true }])
+      const found = yield* getUser(server, { attemptTimeout: "100 millis" })
+      assert.strictEqual(found.id, user.id)
+      assert.strictEqual(server.received.length, 2)
+      server.script([], () => ({ hang: true }))
+      const error = yield* Effect.flip(getUser(server, { attemptTimeout: "50 millis", retry: false }))
+      assert.instanceOf(error, TransportError)
+      assert.strictEqual(error.reason, "timeout")
+    }).pipe(Effect.provide(Live)))
+
   it.scopedLive("stops after 4 attempts in all", () =>
     Effect.gen(function*() {
       const server = yield* scriptedServer
