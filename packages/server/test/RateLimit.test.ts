@@ -4,9 +4,8 @@ import { RateLimitExceeded, WireFormat } from "@errata/domain"
 import { RateLimit } from "@errata/server"
 import { Effect, Layer } from "effect"
 import { execFileSync, spawn } from "node:child_process"
-import { createServer } from "node:net"
 import type { LogEntry } from "./fixtures/TestServer.js"
-import { send, testServer } from "./fixtures/TestServer.js"
+import { freePort, send, testServer } from "./fixtures/TestServer.js"
 
 const byApiKey = (request: { readonly headers: Readonly<Record<string, string | undefined>> }) =>
   request.headers["x-api-key"] ?? "anonymous"
@@ -70,15 +69,6 @@ layer(testServer({ rateLimit: RateLimit.layerMemory({ limit: 2, window: "1 minut
     }))
 })
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const probe = createServer()
-    probe.once("error", reject)
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
 
 const redisServer = (() => {
   try {
