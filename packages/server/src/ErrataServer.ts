@@ -1,11 +1,12 @@
 /**
  * `ErrataServer` makes an `HttpApi` an Errata server: one middleware, wrapped around the whole API, through which
  * every request passes. It gives the request an id, applies rate limiting, refuses bodies that are too large or not
- * JSON, bounds the handler's time, and turns whatever goes wrong into a catalog error encoded in the configured wire
+ * JSON, and turns whatever goes wrong into a catalog error encoded in the configured wire
  * format (RFC 9457 when `Accept` asks for `application/problem+json`), logged once with the request id.
  *
- * Implement groups with `ErrataServer.group` rather than `HttpApiBuilder.group`: it is the same function, and it lets
- * the server tell a handler's invalid success value (500) from a caller's invalid request (400/422).
+ * Implement groups with `ErrataServer.group` rather than `HttpApiBuilder.group`: it is the same function, and it bounds
+ * each handler's time (504 `timeout`) and lets the server tell a handler's invalid success value (500) from a caller's
+ * invalid request (400/422).
  *
  * @since 0.1.0
  */
@@ -22,17 +23,42 @@ import * as RequestId from "./RequestId.js"
 import { BodyRejected, classify, RequestTimedOut } from "./ServerFailure.js"
 
 /**
- * Set when a request reaches its handler (see `group`).
+ * What the middleware tells a request's handler: its deadline; and what the handler tells the middleware: that the
+ * request reached it (see `group`).
  *
  * @since 0.1.0
  */
-export class HandlerEntry extends Context.Tag("errata/HandlerEntry")<HandlerEntry, { entered: boolean }>() {}
+export class HandlerEntry extends Context.Tag("errata/HandlerEntry")<HandlerEntry, {
+  entered: boolean
+  readonly timeout: Duration.Duration
+}>() {}
 
-const markEntered = Effect.serviceOption(HandlerEntry).pipe(
-  Effect.map(Option.map((entry) => {
-    entry.entered = true
-  }))
-)
+/**
+ * Runs a handler with its deadline: past it, the handler is interrupted and the request fails with
+ * `RequestTimedOut`. One timer per request, rather than `Effect.timeout`'s race of two fibers, which costs a third
+ * of a response's throughput (see `pnpm bench:server`).
+ */
+const withDeadline = <A, E, R>(effect: Effect.Effect<A, E, R>, deadline: Duration.Duration) =>
+  Effect.flatMap(Effect.fork(effect), (fiber) => {
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      fiber.unsafeInterruptAsFork(FiberId.none)
+    }, Duration.toMillis(deadline))
+    return Effect.flatMap(
+      Effect.ensuring(Fiber.await(fiber), Effect.sync(() => clearTimeout(timer))),
+      (exit): Effect.Effect<A, E | RequestTimedOut> =>
+        timedOut && Exit.isInterrupted(exit) ? Effect.fail(new RequestTimedOut()) : exit
+    )
+  })
+
+/** A handler as an Errata server runs it: marked as reached, within its deadline. */
+const guarded = <A, E, R>(handler: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.serviceOption(HandlerEntry), (entry) => {
+    if (Option.isNone(entry)) return handler
+    entry.value.entered = true
+    return withDeadline(handler, entry.value.timeout)
+  })
 
 /**
  * `HttpApiBuilder.group`, with each handler marking that the request reached it.
@@ -46,7 +72,7 @@ export const group: typeof HttpApiBuilder.group = (api, groupName, build) =>
       Object.assign(Object.create(Object.getPrototypeOf(built)), built, {
         handlers: Chunk.map(built.handlers, (item: any) => ({
           ...item,
-          handler: (request: unknown) => Effect.zipRight(markEntered, item.handler(request))
+          handler: (request: unknown) => guarded(item.handler(request))
         }))
       })
     return Effect.isEffect(result) ? Effect.map(result, mark) : mark(result)
@@ -165,25 +191,6 @@ const methodsOf = (api: HttpApi.HttpApi.Any) => {
   }
 }
 
-/**
- * Runs a request's handling with a deadline: past it, the handling is interrupted and the request fails with
- * `RequestTimedOut`. One timer per request, rather than `Effect.timeout`'s race of two fibers, which costs a third
- * of an error response's throughput (see `pnpm bench:server`).
- */
-const withDeadline = <A, E, R>(effect: Effect.Effect<A, E, R>, deadline: Duration.Duration) =>
-  Effect.flatMap(Effect.fork(effect), (fiber) => {
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      fiber.unsafeInterruptAsFork(FiberId.none)
-    }, Duration.toMillis(deadline))
-    return Effect.map(
-      Effect.ensuring(Fiber.await(fiber), Effect.sync(() => clearTimeout(timer))),
-      (exit): Exit.Exit<A, E | RequestTimedOut> =>
-        timedOut && Exit.isInterrupted(exit) ? Exit.fail(new RequestTimedOut()) : exit
-    )
-  })
-
 const pathOf = (url: string) => {
   const query = url.indexOf("?")
   return query === -1 ? url : url.slice(0, query)
@@ -210,7 +217,7 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
         let limitHeaders: Readonly<Record<string, string>> = {}
         let rejected: BodyRejected | undefined
         let handled: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, any>
-        const entry = { entered: false }
+        const entry = { entered: false, timeout: config.handlerTimeout }
         const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
         if (decision !== undefined) limitHeaders = decision.headers
         if (decision !== undefined && !decision.allowed) {
@@ -230,14 +237,13 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
             : app
         }
 
-        const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* withDeadline(
+        const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* Effect.exit(
           Effect.mapInputContext(handled, (context: Context.Context<never>) =>
             context.pipe(
               Context.add(RequestId.CurrentRequestId, requestId),
               Context.add(HandlerEntry, entry),
               Context.add(HttpIncomingMessage.MaxBodySize, maxBodySize)
-            )),
-          config.handlerTimeout
+            ))
         )
         if (Exit.isSuccess(exit)) {
           return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
