@@ -237,13 +237,15 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
             : app
         }
 
+        // One small context, merged once into the request's (each `Context.add` would copy the whole map).
         const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* Effect.exit(
-          Effect.mapInputContext(handled, (context: Context.Context<never>) =>
-            context.pipe(
-              Context.add(RequestId.CurrentRequestId, requestId),
+          Effect.provide(
+            handled,
+            Context.make(RequestId.CurrentRequestId, requestId).pipe(
               Context.add(HandlerEntry, entry),
               Context.add(HttpIncomingMessage.MaxBodySize, maxBodySize)
-            ))
+            )
+          )
         )
         if (Exit.isSuccess(exit)) {
           return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
