@@ -111,9 +111,6 @@ const isExpired = (error: Retry.ClientError): boolean =>
     ? error.status === 401 && error.code !== undefined && expiredCodes.has(error.code)
     : isCatalogError(error) && expiredCodes.has(metadataOf(error).code)
 
-const statusOf = (error: Retry.ClientError): number =>
-  error instanceof TransportError ? 0 : error instanceof UnknownApiError ? error.status : metadataOf(error).status
-
 /** One refresh for every call that saw the same expired credentials. */
 const singleFlight = (refresh: Effect.Effect<void, unknown>) => {
   let generation = 0
@@ -278,7 +275,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
                 : error instanceof UnknownApiError
                 ? error.code ?? "unknown"
                 : metadataOf(error).code,
-              status: statusOf(error),
+              status: Retry.statusOf(error) ?? 0,
               request_id: error instanceof TransportError ? "" : error.requestId ?? ""
             }))
           )

@@ -61,7 +61,12 @@ export const retryClassOf = (error: ClientError): RetryClass => {
   return isCatalogError(error) ? metadataOf(error).retry : "never"
 }
 
-const statusOf = (error: ClientError): number | undefined =>
+/**
+ * The HTTP status of an error, `undefined` for a transport error (there was no answer).
+ *
+ * @since 0.1.0
+ */
+export const statusOf = (error: ClientError): number | undefined =>
   error instanceof TransportError ? undefined : error instanceof UnknownApiError ? error.status : metadataOf(error).status
 
 /**

