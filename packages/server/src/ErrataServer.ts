@@ -222,7 +222,7 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
         if (decision !== undefined) limitHeaders = decision.headers
         if (decision !== undefined && !decision.allowed) {
           handled = Effect.fail(
-            new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter: decision.retryAfter })
+            new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter: decision.retryAfter }, true)
           )
         } else {
           rejected = checkBody(request, config.maxBodyBytes)

@@ -66,8 +66,14 @@ const noHeaders: Readonly<Record<string, string>> = {}
 
 const answer = (error: AnyCatalogError, headers = noHeaders): Classified => ({ error, internal: undefined, headers })
 
+/**
+ * The server builds its errors from values it controls, so they skip the constructor's validation (`true`): it is
+ * a tenth of the cost of an error response.
+ */
+const trusted = true
+
 const internal = (cause: Cause.Cause<unknown>): Classified => ({
-  error: new InternalError({ message: "An internal error occurred. Please try again later." }),
+  error: new InternalError({ message: "An internal error occurred. Please try again later." }, trusted),
   internal: cause,
   headers: noHeaders
 })
@@ -91,10 +97,10 @@ export const malformedJsonClass = (format: WireFormat.WireFormat<any>) =>
   format.name === "oauth-details" || format.name === "problem-details" ? InvalidJson : BadRequest
 
 const validationError = (format: WireFormat.WireFormat<any>, fieldErrors: ReadonlyArray<FieldError>) =>
-  new (validationClass(format))({ message: "Validation failed", fieldErrors })
+  new (validationClass(format))({ message: "Validation failed", fieldErrors }, trusted)
 
 const malformedJson = (format: WireFormat.WireFormat<any>, message = "The request body is not valid JSON") =>
-  new (malformedJsonClass(format))({ message })
+  new (malformedJsonClass(format))({ message }, trusted)
 
 /** An issue about the whole body (or the whole set of parameters) has an empty path: it is reported as `body`. */
 const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.length === 0 ? "body" : path.map(String).join(".")
@@ -129,7 +135,7 @@ const isBodyTooLarge = (u: unknown) =>
   u instanceof HttpServerError.RequestError && u.cause instanceof Error && u.cause.message === "maxBytes exceeded"
 
 const payloadTooLarge = (limit: number) =>
-  answer(new PayloadTooLarge({ message: `The request body is larger than ${limit} bytes` }))
+  answer(new PayloadTooLarge({ message: `The request body is larger than ${limit} bytes` }, trusted))
 
 /**
  * @since 0.1.0
@@ -143,7 +149,7 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
       return request.handlerEntered ? internal(cause) : answer(validationError(request.format, fieldErrorsOf(error)))
     }
     if (error instanceof RequestTimedOut) {
-      return answer(new Timeout({ message: "The request took too long to process" }))
+      return answer(new Timeout({ message: "The request took too long to process" }, trusted))
     }
     if (error instanceof BodyRejected) {
       switch (error.reason) {
@@ -155,16 +161,16 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
           return answer(
             new UnsupportedMediaType({
               message: `Content type ${error.contentType ?? "(none)"} is not supported; send application/json`
-            })
+            }, trusted)
           )
       }
     }
     if (error instanceof HttpServerError.RouteNotFound) {
       const allowed = request.allowedMethods()
       return allowed.length === 0
-        ? answer(new NotFound({ message: "No such endpoint" }))
+        ? answer(new NotFound({ message: "No such endpoint" }, trusted))
         : answer(
-          new MethodNotAllowed({ message: `This endpoint supports ${allowed.join(", ")}` }),
+          new MethodNotAllowed({ message: `This endpoint supports ${allowed.join(", ")}` }, trusted),
           { allow: allowed.join(", ") }
         )
     }
