@@ -2,7 +2,8 @@
  * How an Errata server writes its logs: structured, one flat JSON object per line
  * (`{"timestamp","level","message",…annotations,"cause"?}`), written in batches. A log line per error response is a
  * requirement, so the line is built directly with `JSON.stringify` (Effect's `jsonLogger` walks every value for
- * cycles, which cost a fifth of an error response) and lines are gathered for a few milliseconds and written together.
+ * cycles: 0.14 M of 2.44 M instructions per error response, `pnpm bench:instructions`) and lines are gathered for a
+ * few milliseconds and written together.
  *
  * @since 0.1.0
  */
