@@ -22,24 +22,29 @@ const freePort = () =>
     })
   })
 
-/** Starts one of `servers.ts`'s servers and gives its base URL and a way to stop it. */
+/**
+ * Starts one of `servers.ts`'s servers and gives its base URL and a way to stop it. Its output goes to /dev/null,
+ * not through this process: the log lines of thousands of error responses would otherwise compete with autocannon
+ * for the same cores.
+ */
 const start = async (kind: string, env: Record<string, string> = {}) => {
   const port = await freePort()
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("servers.ts", import.meta.url)), kind, String(port)], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"]
+    stdio: ["ignore", "ignore", "inherit"]
   })
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start`)), 30_000)
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("Listening on")) {
-        clearTimeout(timer)
-        child.stdout!.resume()
-        resolve()
-      }
-    })
-  })
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") }
+  const url = `http://127.0.0.1:${port}`
+  const startedAt = Date.now()
+  for (;;) {
+    try {
+      await fetch(`${url}/ready`)
+      break
+    } catch {
+      if (Date.now() - startedAt > 30_000) throw new Error(`${kind} did not start`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+  return { url, stop: () => child.kill("SIGTERM") }
 }
 
 interface Row {
