@@ -9,16 +9,10 @@ import { Layer, Logger, LogLevel } from "effect"
 import * as ErrataConfig from "../src/ErrataConfig.js"
 import * as ErrataServer from "../src/ErrataServer.js"
 import * as Logging from "../src/Logging.js"
-import { UsersHttpLive } from "../src/reference/UsersHttp.js"
-import { Users } from "../src/reference/Users.js"
+import { AdminApiLive } from "../src/reference/UsersHttp.js"
 import { UsersRepository } from "../src/reference/UsersRepository.js"
 
-const api = HttpApiBuilder.api(AdminApi).pipe(
-  Layer.provide(UsersHttpLive),
-  Layer.provide(Users.Default),
-  Layer.provide(UsersRepository.Unavailable)
-)
-const base = Layer.mergeAll(api, HttpServer.layerContext)
+const base = Layer.mergeAll(AdminApiLive(UsersRepository.Unavailable), HttpServer.layerContext)
 const layer = process.env.VARIANT === "native"
   ? base
   : Layer.mergeAll(base, ErrataServer.layer(AdminApi).pipe(Layer.provide(ErrataConfig.layer({})))).pipe(

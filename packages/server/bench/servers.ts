@@ -6,14 +6,14 @@
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { AdminApi, NotFound, WireFormat } from "@errata/domain"
+import { NotFound, WireFormat } from "@errata/domain"
 import { Layer } from "effect"
 import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Database, ReferenceServer, Users, UsersRepository } from "../src/reference/index.js"
-import { UsersHttpLive } from "../src/reference/UsersHttp.js"
+import { Database, ReferenceServer } from "../src/reference/index.js"
+import { AdminApiLive } from "../src/reference/UsersHttp.js"
 import * as Logging from "../src/Logging.js"
 
 const [kind, portText] = process.argv.slice(2)
@@ -32,11 +32,7 @@ if (kind === "raw") {
   const app = kind === "native"
     ? HttpApiBuilder.serve().pipe(
       HttpServer.withLogAddress,
-      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(
-        Layer.provide(UsersHttpLive),
-        Layer.provide(Users.Default),
-        Layer.provide(UsersRepository.Default.pipe(Layer.provide(Database.layer(database))))
-      ))
+      Layer.provide(AdminApiLive(ReferenceServer.repository(Database.layer(database))))
     )
     : ReferenceServer.layer({ database, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
   Layer.launch(app.pipe(

@@ -13,7 +13,7 @@
 import type { HttpApi, HttpApiGroup, HttpApp } from "@effect/platform"
 import { FileSystem, HttpApiBuilder, HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
 import { metadataOf, RateLimitExceeded } from "@errata/domain"
-import { Chunk, Context, Duration, Effect, Exit, Fiber, FiberId, Layer, Option } from "effect"
+import { Cause, Chunk, Context, Duration, Effect, Exit, Fiber, FiberId, Layer, Option } from "effect"
 import * as FindMyWay from "find-my-way-ts"
 import { IncomingMessage } from "node:http"
 import * as DebugInfo from "./DebugInfo.js"
@@ -214,12 +214,11 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
         const format = wantsProblemDetails(request.headers.accept) ? config.problemDetails : config.format
 
-        let limitHeaders: Readonly<Record<string, string>> = {}
         let rejected: BodyRejected | undefined
         let handled: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, any>
         const entry = { entered: false, timeout: config.handlerTimeout }
         const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
-        if (decision !== undefined) limitHeaders = decision.headers
+        const limitHeaders = decision?.headers ?? {}
         if (decision !== undefined && !decision.allowed) {
           handled = Effect.fail(
             new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter: decision.retryAfter }, true)
@@ -263,11 +262,7 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
         const { code, status } = metadataOf(error)
         // The fields go in the message object, which Logging.jsonLine spreads flat: cheaper than Effect.annotateLogs.
         const fields = { message: "request failed", error_code: code, status, request_id: requestId, method: request.method, path }
-        yield* status >= 500 && failure.internal !== undefined
-          ? Effect.logError(fields, failure.internal)
-          : status >= 500
-          ? Effect.logError(fields)
-          : Effect.logWarning(fields)
+        yield* (status >= 500 ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
 
         const debug = config.debug && DebugInfo.isRequested(request)
           ? yield* DebugInfo.make({ request, error, internal: failure.internal, readBody: rejected === undefined })

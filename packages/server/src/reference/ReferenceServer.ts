@@ -13,8 +13,7 @@ import * as ErrataServer from "../ErrataServer.js"
 import * as OpenApiDocs from "../OpenApiDocs.js"
 import * as RateLimit from "../RateLimit.js"
 import * as Database from "./Database.js"
-import { Users } from "./Users.js"
-import { UsersHttpLive } from "./UsersHttp.js"
+import { AdminApiLive } from "./UsersHttp.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 /**
@@ -50,16 +49,11 @@ const serve = (options: {
   readonly repository: Layer.Layer<UsersRepository>
   readonly rateLimit: Layer.Layer<RateLimit.RateLimit, unknown> | undefined
 }) => {
-  const api = HttpApiBuilder.api(AdminApi).pipe(
-    Layer.provide(UsersHttpLive),
-    Layer.provide(Users.Default),
-    Layer.provide(options.repository)
-  )
   const server = HttpApiBuilder.serve().pipe(
     HttpServer.withLogAddress,
     Layer.provide(ErrataServer.layer(AdminApi)),
     Layer.provide(OpenApiDocs.layer(AdminApi)),
-    Layer.provide(api)
+    Layer.provide(AdminApiLive(options.repository))
   )
   return options.rateLimit === undefined
     ? server.pipe(Layer.provide(options.config))

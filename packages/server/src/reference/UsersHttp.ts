@@ -3,10 +3,12 @@
  *
  * @since 0.1.0
  */
+import { HttpApiBuilder } from "@effect/platform"
 import { AdminApi, UserPage } from "@errata/domain"
-import { Effect } from "effect"
+import { Effect, Layer } from "effect"
 import * as ErrataServer from "../ErrataServer.js"
 import { Users } from "./Users.js"
+import type { UsersRepository } from "./UsersRepository.js"
 
 /**
  * @since 0.1.0
@@ -24,3 +26,15 @@ export const UsersHttpLive = ErrataServer.group(AdminApi, "users", (handlers) =>
       .handle("update", ({ path, payload }) => users.update(path.id, payload))
       .handle("delete", ({ path }) => users.remove(path.id))
   }))
+
+/**
+ * The reference API's handlers on a users repository, without the Errata middleware.
+ *
+ * @since 0.1.0
+ */
+export const AdminApiLive = (repository: Layer.Layer<UsersRepository>) =>
+  HttpApiBuilder.api(AdminApi).pipe(
+    Layer.provide(UsersHttpLive),
+    Layer.provide(Users.Default),
+    Layer.provide(repository)
+  )
