@@ -37,17 +37,21 @@ export const jsonLine: Logger.Logger<unknown, string> = Logger.make(({ annotatio
 })
 
 /**
- * JSON lines on stdout, written at most every `window` (default 50 ms) and when the scope closes.
+ * JSON lines on stdout, written at most every `window` (default 50 ms) and when the scope closes. They replace
+ * Effect's default logger and the pretty logger `NodeRuntime.runMain` puts in its place, so each entry is written once.
  *
  * @since 0.1.0
  */
 export const layerJson = (options: { readonly window?: Duration.DurationInput } = {}): Layer.Layer<never> =>
-  Logger.replaceScoped(
-    Logger.defaultLogger,
-    jsonLine.pipe(
-      Logger.batched(options.window ?? "50 millis", (lines) =>
-        Effect.sync(() => {
-          process.stdout.write(lines.join("\n") + "\n")
-        }))
+  Layer.merge(
+    Logger.remove(Logger.prettyLoggerDefault),
+    Logger.replaceScoped(
+      Logger.defaultLogger,
+      jsonLine.pipe(
+        Logger.batched(options.window ?? "50 millis", (lines) =>
+          Effect.sync(() => {
+            process.stdout.write(lines.join("\n") + "\n")
+          }))
+      )
     )
   )

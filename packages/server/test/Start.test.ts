@@ -22,17 +22,23 @@ describe("pnpm start", () => {
       },
       stdio: ["ignore", "pipe", "pipe"]
     })
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("the service did not start")), 30_000)
-        child.stdout!.on("data", (chunk: Buffer) => {
-          if (chunk.toString().includes("Listening on")) {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
+    let stdout = ""
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk))
+    const written = (text: string, what: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(what)), 30_000)
+        const check = () => {
+          if (!stdout.includes(text)) return
+          clearTimeout(timer)
+          child.stdout!.off("data", check)
+          resolve()
+        }
+        child.stdout!.on("data", check)
         child.once("exit", (code) => reject(new Error(`the service exited with ${code}`)))
+        check()
       })
+    try {
+      await written("Listening on", "the service did not start")
       const response = await fetch(`http://127.0.0.1:${port}/api/admin/users/usr_nobody`, {
         headers: { "x-request-id": "req_start" }
       })
@@ -45,6 +51,12 @@ describe("pnpm start", () => {
         request_id: "req_start",
         user_id: "usr_nobody"
       })
+      // The error response is logged once, as a JSON line (runMain's pretty logger does not print it again).
+      await written("\"error_code\":\"user_not_found\"", "the error response was not logged")
+      const lines = stdout.trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>)
+      const logged = lines.filter((line) => line.request_id === "req_start")
+      assert.strictEqual(logged.length, 1)
+      assert.deepInclude(logged[0], { level: "WARN", error_code: "user_not_found", status: 404, path: "/api/admin/users/usr_nobody" })
     } finally {
       child.kill("SIGTERM")
     }
