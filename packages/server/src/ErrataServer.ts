@@ -10,17 +10,18 @@
  *
  * @since 0.1.0
  */
-import type { HttpApi, HttpApiGroup, HttpApp } from "@effect/platform"
+import type { HttpApp } from "@effect/platform"
 import { FileSystem, HttpApiBuilder, HttpIncomingMessage, HttpServerRequest, HttpServerResponse } from "@effect/platform"
-import { metadataOf, RateLimitExceeded } from "@errata/domain"
+import { metadataOf } from "@errata/domain"
 import { Cause, Chunk, Context, Duration, Effect, Exit, Fiber, FiberId, Layer, Option } from "effect"
-import * as FindMyWay from "find-my-way-ts"
 import { IncomingMessage } from "node:http"
 import * as DebugInfo from "./DebugInfo.js"
 import { ErrataConfig } from "./ErrataConfig.js"
 import { RateLimit } from "./RateLimit.js"
 import * as RequestId from "./RequestId.js"
-import { BodyRejected, classify, RequestTimedOut } from "./ServerFailure.js"
+import * as RouteTable from "./RouteTable.js"
+import type { Classified } from "./ServerFailure.js"
+import { BodyRejected, classify, noRoute, rateLimited, RequestTimedOut } from "./ServerFailure.js"
 
 /**
  * What the middleware tells a request's handler: its deadline; and what the handler tells the middleware: that the
@@ -172,70 +173,46 @@ const guardDepth = (request: HttpServerRequest.HttpServerRequest, maxJsonDepth: 
         : Effect.void
   )
 
-/** The methods each path of the API has, for 405 and `Allow`. */
-const methodsOf = (api: HttpApi.HttpApi.Any) => {
-  const router = FindMyWay.make<string>()
-  const methods = new Set<string>()
-  for (const group of Object.values((api as HttpApi.HttpApi.AnyWithProps).groups) as Array<HttpApiGroup.HttpApiGroup.AnyWithProps>) {
-    for (const endpoint of Object.values(group.endpoints)) {
-      router.on(endpoint.method, endpoint.path, endpoint.method)
-      methods.add(endpoint.method)
-    }
-  }
-  return (path: string): ReadonlyArray<string> => {
-    const allowed: Array<string> = []
-    for (const method of methods) {
-      if (router.find(method, path) !== undefined) allowed.push(method)
-    }
-    return allowed
-  }
-}
-
-const pathOf = (url: string) => {
-  const query = url.indexOf("?")
-  return query === -1 ? url : url.slice(0, query)
-}
-
 /**
  * The middleware of an Errata server for `api`.
  *
  * @since 0.1.0
  */
-export const middleware = (api: HttpApi.HttpApi.Any) =>
-  Effect.gen(function*() {
-    const config = yield* ErrataConfig
-    const rateLimit = yield* Effect.serviceOption(RateLimit)
-    const allowedMethods = methodsOf(api)
-    const maxBodySize = Option.some(FileSystem.Size(config.maxBodyBytes))
+export const middleware = Effect.gen(function*() {
+  const config = yield* ErrataConfig
+  const rateLimit = yield* Effect.serviceOption(RateLimit)
+  const router = yield* HttpApiBuilder.Router
+  const maxBodySize = Option.some(FileSystem.Size(config.maxBodyBytes))
+  // Read at the first request, once every route has been added.
+  let routes: RouteTable.RouteTable | undefined
 
-    return (app: HttpApp.Default): HttpApp.Default =>
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const requestId = RequestId.fromHeader(request.headers["x-request-id"])
-        const format = wantsProblemDetails(request.headers.accept) ? config.problemDetails : config.format
+  return (app: HttpApp.Default): HttpApp.Default =>
+    Effect.gen(function*() {
+      const request = yield* HttpServerRequest.HttpServerRequest
+      const requestId = RequestId.fromHeader(request.headers["x-request-id"])
+      const format = wantsProblemDetails(request.headers.accept) ? config.problemDetails : config.format
+      routes ??= RouteTable.make(yield* router.router)
 
-        let rejected: BodyRejected | undefined
-        let handled: Effect.Effect<HttpServerResponse.HttpServerResponse, unknown, any>
+      const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
+      const limitHeaders = decision?.headers ?? {}
+      let failure: Classified
+      let rejected: BodyRejected | undefined
+      if (decision !== undefined && !decision.allowed) {
+        failure = rateLimited(decision.retryAfter)
+      } else if (!routes.serves(request.method, request.url)) {
+        failure = noRoute(routes.allowedMethods(request.url))
+      } else {
+        rejected = checkBody(request, config.maxBodyBytes)
+        const handled = rejected !== undefined
+          ? Effect.fail(rejected)
+          : isJsonBody(request)
+          ? Effect.flatMap(readChunkedBody(request, config.maxBodyBytes), (read) =>
+            guardDepth(read, config.maxJsonDepth).pipe(
+              Effect.zipRight(app),
+              Effect.provideService(HttpServerRequest.HttpServerRequest, read)
+            ))
+          : app
         const entry = { entered: false, timeout: config.handlerTimeout }
-        const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
-        const limitHeaders = decision?.headers ?? {}
-        if (decision !== undefined && !decision.allowed) {
-          handled = Effect.fail(
-            new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter: decision.retryAfter }, true)
-          )
-        } else {
-          rejected = checkBody(request, config.maxBodyBytes)
-          handled = rejected !== undefined
-            ? Effect.fail(rejected)
-            : isJsonBody(request)
-            ? Effect.flatMap(readChunkedBody(request, config.maxBodyBytes), (read) =>
-              guardDepth(read, config.maxJsonDepth).pipe(
-                Effect.zipRight(app),
-                Effect.provideService(HttpServerRequest.HttpServerRequest, read)
-              ))
-            : app
-        }
-
         // One small context, merged once into the request's (each `Context.add` would copy the whole map).
         const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* Effect.exit(
           Effect.provide(
@@ -249,37 +226,38 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
         if (Exit.isSuccess(exit)) {
           return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
         }
-
-        const path = pathOf(request.url)
-        const failure = classify(exit.cause, {
+        failure = classify(exit.cause, {
           format,
           handlerEntered: entry.entered,
-          allowedMethods: () => allowedMethods(path),
           maxBodyBytes: config.maxBodyBytes,
           maxJsonDepth: config.maxJsonDepth
         })
-        const { error } = failure
-        const { code, status } = metadataOf(error)
-        // The fields go in the message object, which Logging.jsonLine spreads flat: cheaper than Effect.annotateLogs.
-        const fields = { message: "request failed", error_code: code, status, request_id: requestId, method: request.method, path }
-        yield* (status >= 500 ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
+      }
 
-        const debug = config.debug && DebugInfo.isRequested(request)
-          ? yield* DebugInfo.make({ request, error, internal: failure.internal, readBody: rejected === undefined })
-          : undefined
-        const wire = format.encode(error, {
-          requestId,
-          ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}),
-          ...(debug !== undefined ? { debug } : {})
-        })
-        const { "content-type": contentType, ...headers } = wire.headers
-        return HttpServerResponse.text(wire.body, {
-          status: wire.status,
-          contentType,
-          headers: { ...limitHeaders, ...failure.headers, ...headers }
-        })
+      const { error } = failure
+      const { code, status } = metadataOf(error)
+      const query = request.url.indexOf("?")
+      const path = query === -1 ? request.url : request.url.slice(0, query)
+      // The fields go in the message object, which Logging.jsonLine spreads flat: cheaper than Effect.annotateLogs.
+      const fields = { message: "request failed", error_code: code, status, request_id: requestId, method: request.method, path }
+      yield* (status >= 500 ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
+
+      const debug = config.debug && DebugInfo.isRequested(request)
+        ? yield* DebugInfo.make({ request, error, internal: failure.internal, readBody: rejected === undefined })
+        : undefined
+      const wire = format.encode(error, {
+        requestId,
+        ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}),
+        ...(debug !== undefined ? { debug } : {})
       })
-  })
+      const { "content-type": contentType, ...headers } = wire.headers
+      return HttpServerResponse.text(wire.body, {
+        status: wire.status,
+        contentType,
+        headers: { ...limitHeaders, ...failure.headers, ...headers }
+      })
+    })
+})
 
 /**
  * The Errata middleware as a layer for `HttpApiBuilder.serve`. Needs `ErrataConfig`; uses `RateLimit` when the
@@ -287,5 +265,6 @@ export const middleware = (api: HttpApi.HttpApi.Any) =>
  *
  * @since 0.1.0
  */
-export const layer = (api: HttpApi.HttpApi.Any): Layer.Layer<never, never, ErrataConfig> =>
-  HttpApiBuilder.middleware(middleware(api))
+export const layer: Layer.Layer<never, never, ErrataConfig> = HttpApiBuilder.middleware(middleware).pipe(
+  Layer.provide(HttpApiBuilder.Router.Live)
+)

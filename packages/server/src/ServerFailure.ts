@@ -15,6 +15,7 @@ import {
   MethodNotAllowed,
   NotFound,
   PayloadTooLarge,
+  RateLimitExceeded,
   Timeout,
   UnsupportedMediaType,
   ValidationError,
@@ -56,8 +57,6 @@ export interface Request {
   readonly format: WireFormat.WireFormat<any>
   /** Whether the request reached its handler: a decode failure after that is the handler's, not the caller's. */
   readonly handlerEntered: boolean
-  /** The methods the request's path has, for 405 and `Allow`. */
-  readonly allowedMethods: () => ReadonlyArray<string>
   readonly maxBodyBytes: number
   readonly maxJsonDepth: number
 }
@@ -138,6 +137,25 @@ const payloadTooLarge = (limit: number) =>
   answer(new PayloadTooLarge({ message: `The request body is larger than ${limit} bytes` }, trusted))
 
 /**
+ * A request over its client's rate limit.
+ *
+ * @since 0.1.0
+ */
+export const rateLimited = (retryAfter: number): Classified =>
+  answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
+
+/**
+ * A request no route serves: 405 with `Allow` when its path has routes for other methods, else 404.
+ *
+ * @since 0.1.0
+ */
+export const noRoute = (allowedMethods: ReadonlyArray<string>): Classified => {
+  if (allowedMethods.length === 0) return answer(new NotFound({ message: "No such endpoint" }, trusted))
+  const allow = allowedMethods.join(", ")
+  return answer(new MethodNotAllowed({ message: `This endpoint supports ${allow}` }, trusted), { allow })
+}
+
+/**
  * @since 0.1.0
  */
 export const classify = (cause: Cause.Cause<unknown>, request: Request): Classified => {
@@ -165,15 +183,8 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
           )
       }
     }
-    if (error instanceof HttpServerError.RouteNotFound) {
-      const allowed = request.allowedMethods()
-      return allowed.length === 0
-        ? answer(new NotFound({ message: "No such endpoint" }, trusted))
-        : answer(
-          new MethodNotAllowed({ message: `This endpoint supports ${allowed.join(", ")}` }, trusted),
-          { allow: allowed.join(", ") }
-        )
-    }
+    // The route table let the request through (see RouteTable), the router, configured more strictly, did not.
+    if (error instanceof HttpServerError.RouteNotFound) return noRoute([])
     return internal(cause)
   }
   // Reading the body is a defect for HttpApi (`Effect.orDie(request.json)`): malformed JSON and an oversized body.

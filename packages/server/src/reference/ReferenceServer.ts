@@ -51,7 +51,7 @@ const serve = (options: {
 }) => {
   const server = HttpApiBuilder.serve().pipe(
     HttpServer.withLogAddress,
-    Layer.provide(ErrataServer.layer(AdminApi)),
+    Layer.provide(ErrataServer.layer),
     Layer.provide(OpenApiDocs.layer(AdminApi)),
     Layer.provide(AdminApiLive(options.repository))
   )

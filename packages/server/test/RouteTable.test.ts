@@ -1,0 +1,107 @@
+import { HttpApiBuilder, HttpClientRequest, HttpRouter, HttpServerResponse } from "@effect/platform"
+import { assert, describe, it, layer } from "@effect/vitest"
+import { MethodNotAllowed, NotFound, WireFormat } from "@errata/domain"
+import { RouteTable } from "@errata/server"
+import { Effect } from "effect"
+import type { LogEntry } from "./fixtures/TestServer.js"
+import { json, send, testServer } from "./fixtures/TestServer.js"
+
+/** Routes beside the API's: a health check and a mounted app. */
+const besideTheApi = HttpApiBuilder.Router.use((router) =>
+  Effect.all([
+    router.get("/health", HttpServerResponse.text("ok")),
+    router.mountApp("/static", HttpServerResponse.text("static"))
+  ]))
+
+const format = WireFormat.make("oauth-details")
+const requestId = "req_route_0001"
+
+const assertAnswer = (request: HttpClientRequest.HttpClientRequest, error: NotFound | MethodNotAllowed) =>
+  Effect.gen(function*() {
+    const answer = yield* send(request.pipe(HttpClientRequest.setHeader("x-request-id", requestId)))
+    const wire = format.encode(error, { requestId })
+    assert.strictEqual(answer.status, wire.status)
+    assert.strictEqual(answer.body, wire.body)
+    assert.strictEqual(answer.headers["x-request-id"], requestId)
+    return answer
+  })
+
+const logs: Array<LogEntry> = []
+
+layer(testServer({ config: { wireFormat: "oauth-details" }, routes: besideTheApi, logs }))("ErrataServer routing", (it) => {
+  it.effect("serves routes and mounts added beside the API", () =>
+    Effect.gen(function*() {
+      const health = yield* send(HttpClientRequest.get("/health"))
+      assert.strictEqual(health.status, 200)
+      assert.strictEqual(health.body, "ok")
+      assert.match(health.headers["x-request-id"] ?? "", /^req_[0-9a-f]{32}$/)
+      const mounted = yield* send(HttpClientRequest.get("/static/app.js?v=1"))
+      assert.strictEqual(mounted.status, 200)
+      assert.strictEqual(mounted.body, "static")
+    }))
+
+  it.effect("answers a wrong method on a route beside the API with 405 and Allow", () =>
+    Effect.gen(function*() {
+      const answer = yield* assertAnswer(
+        HttpClientRequest.post("/health"),
+        new MethodNotAllowed({ message: "This endpoint supports GET" })
+      )
+      assert.strictEqual(answer.headers["allow"], "GET")
+    }))
+
+  it.effect("serves HEAD on a GET route, and paths the router matches loosely (case, trailing slash)", () =>
+    Effect.gen(function*() {
+      const head = yield* send(HttpClientRequest.head("/items/known"))
+      assert.strictEqual(head.status, 200)
+      const loose = yield* send(HttpClientRequest.get("/ITEMS/known/"))
+      assert.strictEqual(loose.status, 200)
+      assert.strictEqual(loose.body, "\"an item\"")
+    }))
+
+  it.effect("answers an unknown route with 404 before looking at the body", () =>
+    assertAnswer(json("POST", "/no/such/route", "name=Ann", "text/plain"), new NotFound({ message: "No such endpoint" })))
+
+  it.effect("answers 404 for a path the table lets through but the router refuses (a parameter over 100 characters)", () =>
+    assertAnswer(HttpClientRequest.get(`/items/${"x".repeat(150)}`), new NotFound({ message: "No such endpoint" })))
+
+  it.effect("logs a 404 it answers itself like any other error response", () =>
+    Effect.gen(function*() {
+      logs.length = 0
+      yield* send(HttpClientRequest.get("/nowhere?q=1").pipe(HttpClientRequest.setHeader("x-request-id", requestId)))
+      assert.strictEqual(logs.length, 1)
+      assert.deepStrictEqual(logs[0]!.annotations, {
+        error_code: "not_found",
+        status: 404,
+        request_id: requestId,
+        method: "GET",
+        path: "/nowhere"
+      })
+    }))
+})
+
+describe("RouteTable", () => {
+  const table = RouteTable.make(HttpRouter.empty.pipe(
+    HttpRouter.get("/users/:id", HttpServerResponse.empty()),
+    HttpRouter.del("/users/:id", HttpServerResponse.empty()),
+    HttpRouter.all("/any", HttpServerResponse.empty()),
+    HttpRouter.mountApp("/files", HttpServerResponse.empty())
+  ))
+
+  it("lets through what a route or mount may serve, HEAD included where GET is", () => {
+    assert.isTrue(table.serves("GET", "/users/1?x=y"))
+    assert.isTrue(table.serves("HEAD", "/users/1"))
+    assert.isTrue(table.serves("PATCH", "/any"))
+    assert.isTrue(table.serves("POST", "/files/a/b"))
+    assert.isTrue(table.serves("GET", "/files"))
+    assert.isTrue(table.serves("GET", `/users/${"x".repeat(1000)}`))
+  })
+
+  it("refuses what nothing serves, and says which methods the path has", () => {
+    assert.isFalse(table.serves("PUT", "/users/1"))
+    assert.deepStrictEqual(table.allowedMethods("/users/1"), ["GET", "DELETE"])
+    assert.isFalse(table.serves("GET", "/filesystem"))
+    assert.isFalse(table.serves("GET", "/users"))
+    assert.deepStrictEqual(table.allowedMethods("/users"), [])
+    assert.isFalse(table.serves("GET", "/users/%E0%A4%A"))
+  })
+})
