@@ -251,9 +251,11 @@ export const middleware = Effect.gen(function*() {
         ...(debug !== undefined ? { debug } : {})
       })
       const { "content-type": contentType, ...headers } = wire.headers
-      return HttpServerResponse.text(wire.body, {
+      // The body as text, not bytes: Node writes it in one piece with the head, without a TextEncoder pass.
+      return HttpServerResponse.raw(wire.body, {
         status: wire.status,
         contentType,
+        contentLength: Buffer.byteLength(wire.body),
         headers: { ...limitHeaders, ...failure.headers, ...headers }
       })
     })

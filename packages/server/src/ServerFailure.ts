@@ -144,13 +144,16 @@ const payloadTooLarge = (limit: number) =>
 export const rateLimited = (retryAfter: number): Classified =>
   answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
 
+/** One answer for every unknown route: it carries nothing of the request (the request id goes on the wire apart). */
+const unknownRoute = answer(new NotFound({ message: "No such endpoint" }, trusted))
+
 /**
  * A request no route serves: 405 with `Allow` when its path has routes for other methods, else 404.
  *
  * @since 0.1.0
  */
 export const noRoute = (allowedMethods: ReadonlyArray<string>): Classified => {
-  if (allowedMethods.length === 0) return answer(new NotFound({ message: "No such endpoint" }, trusted))
+  if (allowedMethods.length === 0) return unknownRoute
   const allow = allowedMethods.join(", ")
   return answer(new MethodNotAllowed({ message: `This endpoint supports ${allow}` }, trusted), { allow })
 }
