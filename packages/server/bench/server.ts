@@ -87,6 +87,7 @@ await run("errata", { ERRATA_RATE_LIMIT: "0" }, async (url) => {
 })
 await run("native", {}, async (url) => {
   rows.push(await load("HttpApi native: unknown route (404, empty)", `${url}/api/nowhere`))
+  rows.push(await load("HttpApi native: unknown user (404, SQLite)", `${url}/api/admin/users/usr_nobody`))
 })
 await run("raw", {}, async (url) => {
   rows.push(await load("node:http: same 404 bytes", `${url}/api/nowhere`))
@@ -108,6 +109,7 @@ for (const row of rows) {
   )
 }
 const rps = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))!.rps
-console.log(`\nerrata unknown-route 404 ÷ HttpApi native 404: ${(rps("errata: unknown route") / rps("HttpApi native")).toFixed(2)}`)
+console.log(`\nerrata unknown-route 404 ÷ HttpApi native 404: ${(rps("errata: unknown route") / rps("HttpApi native: unknown route")).toFixed(2)}`)
+console.log(`errata unknown-user 404 ÷ HttpApi native 404:   ${(rps("errata: unknown user") / rps("HttpApi native: unknown user")).toFixed(2)}`)
 console.log(`errata unknown-route 404 ÷ node:http same bytes: ${(rps("errata: unknown route") / rps("node:http")).toFixed(2)}`)
 console.log(`errata 429 ÷ errata success (rate limited):     ${(rps("errata, rate limited: over") / rps("errata, rate limited: success")).toFixed(2)}`)
