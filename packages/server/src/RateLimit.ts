@@ -24,7 +24,10 @@ export interface Options {
   readonly key?: (request: HttpServerRequest.HttpServerRequest) => string
   /** The policy's name in the `RateLimit` headers. Default `default`. */
   readonly policy?: string
-  /** How long to wait for the store before letting a request through. Default 500 ms. */
+  /**
+   * How long to wait for the store before letting a request through. Default: 500 ms for Redis; none in memory,
+   * where a timeout would only cost (it races a second fiber on every request).
+   */
   readonly storeTimeout?: Duration.DurationInput
 }
 
@@ -76,13 +79,15 @@ export const make = (options: Options): Effect.Effect<Context.Tag.Service<RateLi
     const windowSeconds = seconds(window)
     const policy = options.policy ?? "default"
     const key = options.key ?? byRemoteAddress
-    const storeTimeout = options.storeTimeout ?? "500 millis"
-    const { limit } = options
+    const { limit, storeTimeout } = options
+    const consume = (request: HttpServerRequest.HttpServerRequest) => {
+      const consumed = limiter.consume({ algorithm: "token-bucket", onExceeded: "fail", window, limit, key: key(request) })
+      return storeTimeout === undefined ? consumed : Effect.timeout(consumed, storeTimeout)
+    }
     return {
       options: { limit, policy, windowSeconds },
       check: (request) =>
-        limiter.consume({ algorithm: "token-bucket", onExceeded: "fail", window, limit, key: key(request) }).pipe(
-          Effect.timeout(storeTimeout),
+        consume(request).pipe(
           Effect.either,
           Effect.flatMap((result): Effect.Effect<Decision> => {
             if (Either.isRight(result)) {
@@ -135,7 +140,7 @@ export const layerMemory = (options: Options): Layer.Layer<RateLimit> =>
 export const layerRedis = (options: Options & { readonly url: string; readonly prefix?: string }): Layer.Layer<RateLimit> => {
   const url = new URL(options.url)
   const db = Number(url.pathname.slice(1) || "0")
-  return layer(options).pipe(
+  return layer({ storeTimeout: "500 millis", ...options }).pipe(
     Layer.provide(RateLimiterRedis.layerStore({
       host: url.hostname,
       port: Number(url.port || "6379"),
