@@ -1,10 +1,10 @@
-import { HttpApiBuilder, HttpClientRequest, HttpRouter, HttpServerResponse } from "@effect/platform"
+import { HttpApiBuilder, HttpClientRequest, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { MethodNotAllowed, NotFound, WireFormat } from "@errata/domain"
-import { RouteTable } from "@errata/server"
-import { Effect } from "effect"
+import { ErrataConfig, ErrataServer, RouteTable } from "@errata/server"
+import { Effect, Layer, Logger, LogLevel } from "effect"
 import type { LogEntry } from "./fixtures/TestServer.js"
-import { json, send, testServer } from "./fixtures/TestServer.js"
+import { json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
 
 /** Routes beside the API's: a health check and a mounted app. */
 const besideTheApi = HttpApiBuilder.Router.use((router) =>
@@ -103,5 +103,29 @@ describe("RouteTable", () => {
     assert.isFalse(table.serves("GET", "/users"))
     assert.deepStrictEqual(table.allowedMethods("/users"), [])
     assert.isFalse(table.serves("GET", "/users/%E0%A4%A"))
+  })
+})
+
+describe("ErrataServer under HttpApiBuilder.toWebHandler", () => {
+  it("shares the router with the handler: known routes served, unknown ones answered in the format", async () => {
+    const { dispose, handler } = HttpApiBuilder.toWebHandler(
+      Layer.mergeAll(
+        HttpApiBuilder.api(TestApi).pipe(Layer.provide(TestHandlers)),
+        ErrataServer.layer.pipe(Layer.provide(ErrataConfig.layer({ wireFormat: "code-message" }))),
+        HttpServer.layerContext,
+        Logger.minimumLogLevel(LogLevel.None)
+      )
+    )
+    try {
+      const known = await handler(new Request("http://localhost/items/known"))
+      assert.strictEqual(known.status, 200)
+      assert.strictEqual(await known.text(), "\"an item\"")
+      const unknown = await handler(new Request("http://localhost/no/such/route", { headers: { "x-request-id": requestId } }))
+      const wire = WireFormat.make("code-message").encode(new NotFound({ message: "No such endpoint" }), { requestId })
+      assert.strictEqual(unknown.status, 404)
+      assert.strictEqual(await unknown.text(), wire.body)
+    } finally {
+      await dispose()
+    }
   })
 })
