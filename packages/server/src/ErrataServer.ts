@@ -1,8 +1,9 @@
 /**
  * `ErrataServer` makes an `HttpApi` an Errata server: one middleware, wrapped around the whole API, through which
- * every request passes. It gives the request an id, applies rate limiting, refuses bodies that are too large or not
- * JSON, and turns whatever goes wrong into a catalog error encoded in the configured wire format (RFC 9457 when
- * `Accept` asks for `application/problem+json`), logged once with the request id.
+ * every request passes. It gives the request an id, applies rate limiting, answers requests no route serves (see
+ * `RouteTable`), refuses bodies that are too large or not JSON, and turns whatever goes wrong into a catalog error
+ * encoded in the configured wire format (RFC 9457 when `Accept` asks for `application/problem+json`), logged once
+ * with the request id.
  *
  * Implement groups with `ErrataServer.group` rather than `HttpApiBuilder.group`: it is the same function, and it bounds
  * each handler's time (504 `timeout`) and lets the server tell a handler's invalid success value (500) from a caller's
