@@ -175,7 +175,7 @@ const guardDepth = (request: HttpServerRequest.HttpServerRequest, maxJsonDepth: 
   )
 
 /**
- * The middleware of an Errata server, for `HttpApiBuilder.middleware`: needs `ErrataConfig` and `HttpApiBuilder.Router`.
+ * The middleware of an Errata server, for `HttpApiBuilder.middleware`; needs `ErrataConfig` and the `Router`.
  *
  * @since 0.1.0
  */
