@@ -1,6 +1,5 @@
 import { HttpClientRequest } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
-import type { AnyCatalogError } from "@errata/domain"
 import {
   BadRequest,
   InternalError,
@@ -17,13 +16,9 @@ import {
 } from "@errata/domain"
 import { Effect, Stream } from "effect"
 import type { LogEntry } from "./fixtures/TestServer.js"
-import { json, secret, send, testServer } from "./fixtures/TestServer.js"
+import { assertAnswers, json, secret, send, testServer } from "./fixtures/TestServer.js"
 
 const requestId = "req_test_0001"
-
-/** The exact response a format gives for an error, with the request id the tests send. */
-const expected = (format: WireFormat.WireFormat<any>, error: AnyCatalogError, retryAfter?: number) =>
-  format.encode(error, { requestId, ...(retryAfter !== undefined ? { retryAfter } : {}) })
 
 const withId = (request: HttpClientRequest.HttpClientRequest) =>
   request.pipe(HttpClientRequest.setHeader("x-request-id", requestId))
@@ -36,16 +31,7 @@ for (const name of WireFormat.names) {
   layer(testServer({ config: { wireFormat: name, maxBodyBytes: 200_000 }, logs }), { excludeTestServices: true })(
     `ErrataServer in ${name}`,
     (it) => {
-    const assertAnswer = (request: HttpClientRequest.HttpClientRequest, error: AnyCatalogError, retryAfter?: number) =>
-      Effect.gen(function*() {
-        const answer = yield* send(withId(request))
-        const wire = expected(format, error, retryAfter)
-        assert.strictEqual(answer.status, wire.status)
-        assert.strictEqual(answer.body, wire.body)
-        assert.strictEqual(answer.headers["content-type"], format.contentType)
-        assert.strictEqual(answer.headers["x-request-id"], requestId)
-        return answer
-      })
+    const assertAnswer = assertAnswers(format, requestId)
 
     it.effect("answers a declared error in the format, with the caller's request id", () =>
       assertAnswer(HttpClientRequest.get("/items/nope"), new NotFound({ message: "No item nope" })))

@@ -4,7 +4,7 @@ import { MethodNotAllowed, NotFound, WireFormat } from "@errata/domain"
 import { ErrataConfig, ErrataServer, RouteTable } from "@errata/server"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import type { LogEntry } from "./fixtures/TestServer.js"
-import { json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
+import { assertAnswers, json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
 
 /** Routes beside the API's: a health check and a mounted app. */
 const besideTheApi = HttpApiBuilder.Router.use((router) =>
@@ -16,15 +16,7 @@ const besideTheApi = HttpApiBuilder.Router.use((router) =>
 const format = WireFormat.make("oauth-details")
 const requestId = "req_route_0001"
 
-const assertAnswer = (request: HttpClientRequest.HttpClientRequest, error: NotFound | MethodNotAllowed) =>
-  Effect.gen(function*() {
-    const answer = yield* send(request.pipe(HttpClientRequest.setHeader("x-request-id", requestId)))
-    const wire = format.encode(error, { requestId })
-    assert.strictEqual(answer.status, wire.status)
-    assert.strictEqual(answer.body, wire.body)
-    assert.strictEqual(answer.headers["x-request-id"], requestId)
-    return answer
-  })
+const assertAnswer = assertAnswers(format, requestId)
 
 const logs: Array<LogEntry> = []
 
