@@ -238,8 +238,7 @@ export const middleware = Effect.gen(function*() {
 
       const { error } = failure
       const { code, status } = metadataOf(error)
-      const query = request.url.indexOf("?")
-      const path = query === -1 ? request.url : request.url.slice(0, query)
+      const path = RouteTable.pathOf(request.url)
       // The fields go in the message object, which Logging.jsonLine spreads flat: cheaper than Effect.annotateLogs.
       const fields = { message: "request failed", error_code: code, status, request_id: requestId, method: request.method, path }
       yield* (status >= 500 ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)

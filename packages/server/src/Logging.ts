@@ -2,8 +2,8 @@
  * How an Errata server writes its logs: structured, one flat JSON object per line
  * (`{"timestamp","level","message",…annotations,"cause"?}`), written in batches. A log line per error response is a
  * requirement, so the line is built directly with `JSON.stringify` (Effect's `jsonLogger` walks every value for
- * cycles: about 0.14 M of 2.44 M instructions per error response in `pnpm bench:instructions`) and lines are
- * gathered for a few milliseconds and written together.
+ * cycles: about 0.14 M of 2.44 M instructions per error response in the first, in-process version of
+ * `pnpm bench:instructions`) and lines are gathered for a few milliseconds and written together.
  *
  * @since 0.1.0
  */
@@ -17,7 +17,7 @@ const isFields = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * One JSON line per log entry: timestamp, level, message, the annotations as members, and the cause when there is one.
  * A message that is a plain object is spread into the line: `Effect.logWarning({ message: "request failed", status })`
  * gives the same line as annotations would, for less: `Effect.annotateLogs` sets a fiber-local map per key (about
- * 0.2 M of 2.1 M instructions per error response in `pnpm bench:instructions`, which varies ±10% between runs).
+ * 0.2 M of 2.1 M instructions per error response in the first, in-process version of `pnpm bench:instructions`).
  *
  * @since 0.1.0
  */

@@ -24,7 +24,12 @@ export interface RouteTable {
   readonly allowedMethods: (url: string) => ReadonlyArray<string>
 }
 
-const pathOf = (url: string) => {
+/**
+ * A request URL's path: the URL without its query.
+ *
+ * @since 0.1.0
+ */
+export const pathOf = (url: string): string => {
   const query = url.indexOf("?")
   return query === -1 ? url : url.slice(0, query)
 }

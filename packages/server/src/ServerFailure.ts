@@ -67,7 +67,7 @@ const answer = (error: AnyCatalogError, headers = noHeaders): Classified => ({ e
 
 /**
  * The server builds its errors from values it controls, so they skip the constructor's validation (`true`): about
- * a tenth of the instructions of an error response (`pnpm bench:instructions`).
+ * a tenth of the instructions of an error response in the first, in-process version of `pnpm bench:instructions`.
  */
 const trusted = true
 
