@@ -13,10 +13,10 @@ import { spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { Agent, request } from "node:http"
-import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { freePort } from "./freePort.js"
 
 if (spawnSync("valgrind", ["--version"]).status !== 0) {
   console.log("valgrind is not installed (apt-get install valgrind)")
@@ -44,14 +44,6 @@ await build({
   // Bundled CommonJS modules require() Node's own modules: give the ESM bundle a require.
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }
 })
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number }
-      probe.close(() => resolve(port))
-    })
-  })
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 })
 
