@@ -43,15 +43,18 @@ export const jsonLine: Logger.Logger<unknown, string> = Logger.make(({ annotatio
  * @since 0.1.0
  */
 export const layerJson = (options: { readonly window?: Duration.DurationInput } = {}): Layer.Layer<never> =>
-  Layer.merge(
+  // In sequence, as Logger.replaceScoped does: each step restores the loggers it found when the scope closes, so a
+  // failure to start is still reported by runMain's logger (two steps merged side by side left none).
+  Layer.flatMap(
     Logger.remove(Logger.prettyLoggerDefault),
-    Logger.replaceScoped(
-      Logger.defaultLogger,
-      jsonLine.pipe(
-        Logger.batched(options.window ?? "50 millis", (lines) =>
-          Effect.sync(() => {
-            process.stdout.write(lines.join("\n") + "\n")
-          }))
+    () =>
+      Logger.replaceScoped(
+        Logger.defaultLogger,
+        jsonLine.pipe(
+          Logger.batched(options.window ?? "50 millis", (lines) =>
+            Effect.sync(() => {
+              process.stdout.write(lines.join("\n") + "\n")
+            }))
+        )
       )
-    )
   )

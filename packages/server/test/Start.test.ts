@@ -1,16 +1,17 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
 import { mkdtempSync } from "node:fs"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./fixtures/TestServer.js"
 
+const root = fileURLToPath(new URL("../../..", import.meta.url))
 
 describe("pnpm start", () => {
   it("runs the reference service from the environment, on its SQLite file", async () => {
     const port = await freePort()
-    const root = fileURLToPath(new URL("../../..", import.meta.url))
     const data = mkdtempSync(join(tmpdir(), "errata-start-"))
     const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/reference/main.ts"], {
       cwd: root,
@@ -59,6 +60,27 @@ describe("pnpm start", () => {
       assert.deepInclude(logged[0], { level: "WARN", error_code: "user_not_found", status: 404, path: "/api/admin/users/usr_nobody" })
     } finally {
       child.kill("SIGTERM")
+    }
+  }, 60_000)
+
+  it("says why it cannot start, and exits with 1, when the port is taken", async () => {
+    const taken = createServer()
+    await new Promise<void>((resolve) => taken.listen(0, resolve))
+    const { port } = taken.address() as { port: number }
+    try {
+      const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/reference/main.ts"], {
+        cwd: root,
+        env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), "errata-start-")), "app.db")}` },
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let output = ""
+      child.stdout!.on("data", (chunk: Buffer) => (output += chunk))
+      child.stderr!.on("data", (chunk: Buffer) => (output += chunk))
+      const code = await new Promise<number | null>((resolve) => child.once("exit", resolve))
+      assert.strictEqual(code, 1)
+      assert.include(output, "EADDRINUSE")
+    } finally {
+      taken.close()
     }
   }, 60_000)
 })
