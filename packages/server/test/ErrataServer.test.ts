@@ -1,4 +1,4 @@
-import { HttpClientRequest } from "@effect/platform"
+import { HttpClientRequest, HttpServer } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
 import {
   BadRequest,
@@ -15,8 +15,9 @@ import {
   WireFormat
 } from "@errata/domain"
 import { Effect, Stream } from "effect"
+import { connect } from "node:net"
 import type { LogEntry } from "./fixtures/TestServer.js"
-import { assertAnswers, json, secret, send, testServer } from "./fixtures/TestServer.js"
+import { assertAnswers, json, secret, send, slowHandlers, testServer } from "./fixtures/TestServer.js"
 
 const requestId = "req_test_0001"
 
@@ -165,8 +166,16 @@ for (const name of WireFormat.names) {
         new InternalError({ message: "An internal error occurred. Please try again later." })
       ))
 
-    it.effect("answers a handler that outlives the timeout with 504", () =>
-      assertAnswer(HttpClientRequest.get("/slow"), new Timeout({ message: "The request took too long to process" })))
+    it.effect("answers a handler that outlives the timeout with 504, having stopped it", () =>
+      Effect.gen(function*() {
+        const interruptedBefore = slowHandlers.interrupted
+        yield* assertAnswer(HttpClientRequest.get("/slow"), new Timeout({ message: "The request took too long to process" }))
+        assert.strictEqual(slowHandlers.interrupted, interruptedBefore + 1)
+        // The interruption stays with the timed-out request: the next one is served as usual.
+        const next = yield* send(HttpClientRequest.get("/items/known"))
+        assert.strictEqual(next.status, 200)
+        assert.strictEqual(next.body, JSON.stringify("an item"))
+      }))
 
     it.effect("sends Retry-After with a 503, and retry_after where the format has it", () =>
       Effect.gen(function*() {
@@ -269,6 +278,38 @@ describe("ErrataServer debug mode", () => {
         assert.strictEqual(answer.status, 422)
         assert.notProperty(JSON.parse(answer.body), "debug")
         assert.notInclude(answer.body, "hunter2")
+      }))
+  })
+})
+
+describe("ErrataServer when the caller hangs up", () => {
+  const logs: Array<LogEntry> = []
+  layer(testServer({ logs }), { excludeTestServices: true })("during a handler", (it) => {
+    it.effect("stops the handler, and logs the abort without calling it a server error", () =>
+      Effect.gen(function*() {
+        const { address } = yield* HttpServer.HttpServer
+        const { port } = address as HttpServer.TcpAddress
+        const interruptedBefore = slowHandlers.interrupted
+        logs.length = 0
+        yield* Effect.async<void, Error>((resume) => {
+          const socket = connect(port, "127.0.0.1", () => {
+            socket.write("GET /slow HTTP/1.1\r\nHost: localhost\r\nX-Request-ID: req_hangs_up\r\n\r\n")
+            setTimeout(() => {
+              socket.destroy()
+              resume(Effect.void)
+            }, 200)
+          })
+          socket.on("error", (error) => resume(Effect.fail(error)))
+        })
+        // Well before the handler's 1 s deadline: only the hang-up can have stopped it.
+        yield* Effect.sleep("300 millis")
+        assert.strictEqual(slowHandlers.interrupted, interruptedBefore + 1)
+        assert.deepStrictEqual(logs, [{
+          level: "INFO",
+          message: "request aborted by the caller",
+          annotations: { status: 499, request_id: "req_hangs_up", method: "GET", path: "/slow" },
+          cause: ""
+        }])
       }))
   })
 })
