@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Duration } from "effect"
-import { Cause, Effect, Layer, Logger } from "effect"
+import { Cause, Context, DefaultServices, Effect, FiberRefs, Layer, Logger, Tracer } from "effect"
 
 const isFields = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && Object.getPrototypeOf(u) === Object.prototype
@@ -36,18 +36,35 @@ export const jsonLine: Logger.Logger<unknown, string> = Logger.make(({ annotatio
   }
 })
 
+/** Effect's own tracer, in place when no other is installed: it keeps spans in memory and exports nothing. */
+const inMemoryTracer = Effect.runSync(Effect.tracer)
+
+/**
+ * `Logger.tracerLogger`, which copies every log entry onto the current span as an event, but only when a tracer
+ * that exports spans is installed (`Layer.setTracer`, e.g. OpenTelemetry's): on the spans of Effect's own tracer
+ * the events are never read, and copying them was about 3% of a server's time on an error response (the line's
+ * message is stringified again, the fiber's name rebuilt).
+ *
+ * @since 0.1.0
+ */
+export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((options) => {
+  const tracer = Context.get(FiberRefs.getOrDefault(options.context, DefaultServices.currentServices), Tracer.Tracer)
+  if (tracer !== inMemoryTracer) Logger.tracerLogger.log(options)
+})
+
 /**
  * JSON lines on stdout, written at most every `window` (default 50 ms) and when the scope closes. They replace
- * Effect's default logger and the pretty logger `NodeRuntime.runMain` puts in its place, so each entry is written once.
+ * Effect's default logger and the pretty logger `NodeRuntime.runMain` puts in its place, so each entry is written once;
+ * log entries become span events only when traces are exported (see `spanEventLogger`).
  *
  * @since 0.1.0
  */
 export const layerJson = (options: { readonly window?: Duration.DurationInput } = {}): Layer.Layer<never> =>
   // In sequence, as Logger.replaceScoped does: each step restores the loggers it found when the scope closes, so a
   // failure to start is still reported by runMain's logger (two steps merged side by side left none).
-  Layer.flatMap(
-    Logger.remove(Logger.prettyLoggerDefault),
-    () =>
+  Logger.remove(Logger.prettyLoggerDefault).pipe(
+    Layer.flatMap(() => Logger.replace(Logger.tracerLogger, spanEventLogger)),
+    Layer.flatMap(() =>
       Logger.replaceScoped(
         Logger.defaultLogger,
         jsonLine.pipe(
@@ -57,4 +74,5 @@ export const layerJson = (options: { readonly window?: Duration.DurationInput } 
             }))
         )
       )
+    )
   )

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Logging } from "@errata/server"
-import { Cause, FiberId, HashMap, List, LogLevel } from "effect"
+import { Cause, Effect, FiberId, HashMap, List, Logger, LogLevel, Tracer } from "effect"
 
 const line = (message: unknown, options: { annotations?: Record<string, unknown>; cause?: Cause.Cause<unknown> } = {}) =>
   JSON.parse(Logging.jsonLine.log({
@@ -36,4 +36,29 @@ describe("Logging.jsonLine", () => {
     circular.self = circular
     assert.deepStrictEqual(line(circular), { timestamp: "2026-01-01T00:00:00.000Z", level: "WARN", message: "loop" })
   })
+})
+
+describe("Logging.spanEventLogger", () => {
+  const withSpanEvents = Logger.replace(Logger.tracerLogger, Logging.spanEventLogger)
+  const eventsOf = (span: Tracer.Span) => (span as unknown as { readonly events: ReadonlyArray<unknown> }).events
+  const logInSpan = Effect.logWarning("request failed").pipe(Effect.zipRight(Effect.currentSpan), Effect.withSpan("request"))
+
+  it.effect("copies log entries onto the spans of a tracer that exports them", () =>
+    Effect.gen(function*() {
+      const inMemory = yield* Effect.tracer
+      const exported: Array<string> = []
+      const exporting = Tracer.make({
+        span: (...args) => Object.assign(inMemory.span(...args), { event: (name: string) => void exported.push(name) }),
+        context: (f) => f()
+      })
+      yield* logInSpan.pipe(Effect.withTracer(exporting))
+      assert.deepStrictEqual(exported, ["request failed"])
+    }).pipe(Effect.provide(withSpanEvents)))
+
+  it.effect("leaves the spans of Effect's own tracer, which nothing reads, without events", () =>
+    Effect.gen(function*() {
+      assert.lengthOf(eventsOf(yield* logInSpan.pipe(Effect.provide(withSpanEvents))), 0)
+      // Effect's own tracer logger would have added one.
+      assert.lengthOf(eventsOf(yield* logInSpan), 1)
+    }))
 })
