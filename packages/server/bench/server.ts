@@ -1,18 +1,36 @@
 /**
  * `pnpm bench:server`: req/s and latency of the reference service's error and success paths, next to HttpApi's
  * native 404 and a raw node:http server sending the same bytes, under autocannon on loopback. Each server runs in
- * its own process, one at a time; autocannon runs in this one.
+ * its own process; autocannon runs in this one.
+ *
+ * On a shared 2-core machine a server's req/s moves by a third from one minute to the next, which swamps the
+ * differences the targets are about. So the figures come in two parts:
+ * - alone: each scenario by itself, in several rounds (the order reversed every other round); medians over rounds.
+ * - head to head: the two sides of a comparison loaded at the same time, their servers sharing one CPU, so that
+ *   whatever the machine does, it does to both; the ratio of their req/s is the inverse ratio of their cost per
+ *   request. The targets are read from these ratios (median over rounds).
+ * Where `taskset` exists, the servers share the last CPU and autocannon keeps the others.
  *
  * Targets: our error path no slower than HttpApi's native error path; a 429 from the rate limiter at least as cheap
  * as a success.
+ *
+ * Environment: `BENCH_ROUNDS` (default 5), `BENCH_DURATION` (seconds per scenario per round, default 3),
+ * `BENCH_CONNECTIONS` (default 50 per scenario), `BENCH_PIN=0` to leave CPUs unpinned.
  */
 import autocannon from "autocannon"
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
+import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./freePort.js"
 
-const duration = Number(process.env.BENCH_DURATION ?? 5)
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
+const duration = Number(process.env.BENCH_DURATION ?? 3)
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
+
+const cpus = availableParallelism()
+const pinned = process.env.BENCH_PIN !== "0" && cpus > 1 && spawnSync("taskset", ["-V"]).status === 0
+const serverCpu = String(cpus - 1)
+if (pinned) spawnSync("taskset", ["-a", "-p", "-c", `0-${cpus - 2}`, String(process.pid)], { stdio: "ignore" })
 
 /**
  * Starts one of `servers.ts`'s servers and gives its base URL and a way to stop it. Its output goes to /dev/null,
@@ -21,10 +39,9 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 50)
  */
 const start = async (kind: string, env: Record<string, string> = {}) => {
   const port = await freePort()
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("servers.ts", import.meta.url)), kind, String(port)], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit"]
-  })
+  const command = [process.execPath, "--import", "tsx", fileURLToPath(new URL("servers.ts", import.meta.url)), kind, String(port)]
+  const [file, ...args] = pinned ? ["taskset", "-c", serverCpu, ...command] : command
+  const child = spawn(file, args, { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] })
   const url = `http://127.0.0.1:${port}`
   const startedAt = Date.now()
   for (;;) {
@@ -39,69 +56,108 @@ const start = async (kind: string, env: Record<string, string> = {}) => {
   return { url, stop: () => child.kill("SIGTERM") }
 }
 
-interface Row {
+interface Scenario {
   readonly name: string
-  readonly status: string
+  readonly url: string
+}
+
+interface Sample {
   readonly rps: number
   readonly p50: number
   readonly p99: number
+  readonly statuses: Map<string, number>
 }
 
-const load = async (name: string, url: string, options: Partial<autocannon.Options> = {}): Promise<Row> => {
-  const result = await autocannon({ url, connections, duration, ...options })
-  const statuses = Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => `${code}×${count}`).join(" ")
-  return { name, status: statuses, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 }
+const load = async (url: string, seconds: number): Promise<Sample> => {
+  const result = await autocannon({ url, connections, duration: seconds })
+  const statuses = new Map(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0]))
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses }
 }
 
-const rows: Array<Row> = []
-const run = async (kind: string, env: Record<string, string>, scenarios: (url: string) => Promise<void>) => {
-  const server = await start(kind, env)
-  try {
-    await load("warm-up", `${server.url}/warm-up`, { duration: 1 })
-    await scenarios(server.url)
-  } finally {
-    server.stop()
-  }
+const median = (values: ReadonlyArray<number>) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
 }
 
-console.log(`Errata server benchmark — node ${process.version}, autocannon ${connections} connections × ${duration} s per scenario\n`)
+console.log(
+  `Errata server benchmark — node ${process.version}, autocannon ${connections} connections, ${rounds} rounds × ${duration} s per scenario, ${
+    pinned ? `servers on CPU ${serverCpu}, autocannon on CPU 0-${cpus - 2}` : "CPUs not pinned"
+  }\n`
+)
 
-await run("errata", { ERRATA_RATE_LIMIT: "0" }, async (url) => {
-  const created = await fetch(`${url}/api/admin/users`, {
+const servers = {
+  errata: await start("errata", { ERRATA_RATE_LIMIT: "0" }),
+  native: await start("native"),
+  raw: await start("raw"),
+  underLimit: await start("errata", { ERRATA_RATE_LIMIT: "1000000000" }),
+  overLimit: await start("errata", { ERRATA_RATE_LIMIT: "1" })
+}
+
+try {
+  const created = await fetch(`${servers.errata.url}/api/admin/users`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email: "bench@example.com", name: "Bench", password: "benchmark1" })
   })
   const { id } = await created.json() as { id: string }
-  rows.push(await load("errata: unknown route (404 not_found)", `${url}/api/nowhere`))
-  rows.push(await load("errata: unknown user (404 user_not_found, SQLite)", `${url}/api/admin/users/usr_nobody`))
-  rows.push(await load("errata: existing user (200, SQLite)", `${url}/api/admin/users/${id}`))
-})
-await run("native", {}, async (url) => {
-  rows.push(await load("HttpApi native: unknown route (404, empty)", `${url}/api/nowhere`))
-  rows.push(await load("HttpApi native: unknown user (404, SQLite)", `${url}/api/admin/users/usr_nobody`))
-})
-await run("raw", {}, async (url) => {
-  rows.push(await load("node:http: same 404 bytes", `${url}/api/nowhere`))
-})
-await run("errata", { ERRATA_RATE_LIMIT: "1000000000" }, async (url) => {
-  rows.push(await load("errata, rate limited: success (200 list)", `${url}/api/admin/users?limit=1`))
-})
-await run("errata", { ERRATA_RATE_LIMIT: "1" }, async (url) => {
-  rows.push(await load("errata, rate limited: over the limit (429)", `${url}/api/admin/users?limit=1`))
-})
 
-const width = Math.max(...rows.map((row) => row.name.length))
-console.log(`${"scenario".padEnd(width)}   req/s     p50 ms  p99 ms  statuses`)
-for (const row of rows) {
-  console.log(
-    `${row.name.padEnd(width)} ${row.rps.toFixed(0).padStart(7)} ${String(row.p50).padStart(8)} ${
-      String(row.p99).padStart(7)
-    }  ${row.status}`
-  )
+  const scenario = (name: string, url: string): Scenario => ({ name, url })
+  const errata404 = scenario("errata: unknown route (404 not_found)", `${servers.errata.url}/api/nowhere`)
+  const native404 = scenario("HttpApi native: unknown route (404, empty)", `${servers.native.url}/api/nowhere`)
+  const errataUser = scenario("errata: unknown user (404 user_not_found, SQLite)", `${servers.errata.url}/api/admin/users/usr_nobody`)
+  const nativeUser = scenario("HttpApi native: unknown user (404, SQLite)", `${servers.native.url}/api/admin/users/usr_nobody`)
+  const success = scenario("errata, rate limited: success (200 list)", `${servers.underLimit.url}/api/admin/users?limit=1`)
+  const rejected = scenario("errata, rate limited: over the limit (429)", `${servers.overLimit.url}/api/admin/users?limit=1`)
+  const existing = scenario("errata: existing user (200, SQLite)", `${servers.errata.url}/api/admin/users/${id}`)
+  const raw = scenario("node:http: same 404 bytes", `${servers.raw.url}/api/nowhere`)
+  // The sides of each comparison run back to back, in reverse order every other round. (node:http's figure is only
+  // a yardstick for what the machine can do.)
+  const groups: ReadonlyArray<ReadonlyArray<Scenario>> = [
+    [errata404, native404],
+    [errataUser, nativeUser, existing],
+    [rejected, success],
+    [raw]
+  ]
+  const scenarios = groups.flat()
+
+  for (const { url } of scenarios) await load(url, 1) // warm-up: compile each path before it is measured
+  const samples = new Map<Scenario, Array<Sample>>(scenarios.map((s) => [s, []]))
+  for (let round = 0; round < rounds; round++) {
+    for (const group of groups) {
+      for (const s of round % 2 === 0 ? group : [...group].reverse()) samples.get(s)!.push(await load(s.url, duration))
+    }
+    process.stdout.write(`alone: round ${round + 1}/${rounds} done\n`)
+  }
+
+  const width = Math.max(...scenarios.map((s) => s.name.length))
+  console.log(`\n${"scenario (medians over rounds)".padEnd(width)}   req/s     p50 ms  p99 ms  statuses (all rounds)`)
+  for (const s of [errata404, native404, raw, errataUser, nativeUser, existing, success, rejected]) {
+    const of = samples.get(s)!
+    const statuses = new Map<string, number>()
+    for (const sample of of) for (const [code, n] of sample.statuses) statuses.set(code, (statuses.get(code) ?? 0) + n)
+    console.log(
+      `${s.name.padEnd(width)} ${median(of.map((x) => x.rps)).toFixed(0).padStart(7)} ${
+        String(median(of.map((x) => x.p50))).padStart(8)
+      } ${String(median(of.map((x) => x.p99))).padStart(7)}  ${[...statuses].map(([code, n]) => `${code}×${n}`).join(" ")}`
+    )
+  }
+
+  const yardstick = samples.get(errata404)!.map((sample, i) => sample.rps / samples.get(raw)![i].rps)
+  console.log(`\nerrata unknown-route 404 ÷ node:http same bytes, alone: ${median(yardstick).toFixed(2)}`)
+
+  console.log(`\nhead to head: both loaded at once${pinned ? `, both servers on CPU ${serverCpu}` : ""}; ratio of req/s`)
+  const duel = async (label: string, a: Scenario, b: Scenario) => {
+    const ratios: Array<number> = []
+    for (let round = 0; round < rounds; round++) {
+      const [ra, rb] = await Promise.all([load(a.url, duration), load(b.url, duration)])
+      ratios.push(ra.rps / rb.rps)
+    }
+    console.log(`${label.padEnd(46)} ${median(ratios).toFixed(2)}   (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`)
+  }
+  await duel("errata unknown-route 404 ÷ HttpApi native 404", errata404, native404)
+  await duel("errata unknown-user 404 ÷ HttpApi native 404", errataUser, nativeUser)
+  await duel("errata 429 ÷ errata success (rate limited)", rejected, success)
+} finally {
+  for (const server of Object.values(servers)) server.stop()
 }
-const rps = (prefix: string) => rows.find((row) => row.name.startsWith(prefix))!.rps
-console.log(`\nerrata unknown-route 404 ÷ HttpApi native 404: ${(rps("errata: unknown route") / rps("HttpApi native: unknown route")).toFixed(2)}`)
-console.log(`errata unknown-user 404 ÷ HttpApi native 404:   ${(rps("errata: unknown user") / rps("HttpApi native: unknown user")).toFixed(2)}`)
-console.log(`errata unknown-route 404 ÷ node:http same bytes: ${(rps("errata: unknown route") / rps("node:http")).toFixed(2)}`)
-console.log(`errata 429 ÷ errata success (rate limited):     ${(rps("errata, rate limited: over") / rps("errata, rate limited: success")).toFixed(2)}`)
