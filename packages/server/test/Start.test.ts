@@ -9,20 +9,18 @@ import { freePort } from "./fixtures/TestServer.js"
 
 const root = fileURLToPath(new URL("../../..", import.meta.url))
 
+/** `pnpm start`'s entry point, run as the README runs it, on a new SQLite file, with `env` added. */
+const start = (env: Record<string, string>) =>
+  spawn(process.execPath, ["--import", "tsx", "packages/server/src/reference/main.ts"], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), "errata-start-")), "app.db")}`, ...env },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+
 describe("pnpm start", () => {
   it("runs the reference service from the environment, on its SQLite file", async () => {
     const port = await freePort()
-    const data = mkdtempSync(join(tmpdir(), "errata-start-"))
-    const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/reference/main.ts"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATABASE_URL: `file:${join(data, "app.db")}`,
-        ERRATA_WIRE_FORMAT: "code-message"
-      },
-      stdio: ["ignore", "pipe", "pipe"]
-    })
+    const child = start({ PORT: String(port), ERRATA_WIRE_FORMAT: "code-message" })
     let stdout = ""
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk))
     const written = (text: string, what: string) =>
@@ -68,11 +66,7 @@ describe("pnpm start", () => {
     await new Promise<void>((resolve) => taken.listen(0, resolve))
     const { port } = taken.address() as { port: number }
     try {
-      const child = spawn(process.execPath, ["--import", "tsx", "packages/server/src/reference/main.ts"], {
-        cwd: root,
-        env: { ...process.env, PORT: String(port), DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), "errata-start-")), "app.db")}` },
-        stdio: ["ignore", "pipe", "pipe"]
-      })
+      const child = start({ PORT: String(port) })
       let output = ""
       child.stdout!.on("data", (chunk: Buffer) => (output += chunk))
       child.stderr!.on("data", (chunk: Buffer) => (output += chunk))
