@@ -1,18 +1,10 @@
 /**
  * `pnpm bench:codec`: ns/op of each wire format's encode and decode next to plain JSON.stringify / JSON.parse of the
- * same body; decoding against catalogs of 51 and of 500 errors; constructing an error with and without a stack trace.
+ * same body; decoding against the seed catalog and one of 500 errors; constructing an error with and without a stack trace.
  */
 import { Bench } from "tinybench"
-import type { AnyCatalogError } from "@errata/domain"
-import {
-  Catalog,
-  CatalogError,
-  NotFound,
-  setStackTraceCapture,
-  UserNotFound,
-  ValidationError,
-  WireFormat
-} from "@errata/domain"
+import { BuiltinFormats, Catalog, CatalogError, WireFormat } from "@errata/domain"
+import { NotFound, UserNotFound, ValidationError } from "@errata/domain/Errors"
 
 const time = Number(process.env.BENCH_TIME_MS ?? 250)
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
@@ -38,7 +30,7 @@ const measure = (tasks: Record<string, () => unknown>): Record<string, number> =
 
 const ns = (value: number) => `${value.toFixed(0).padStart(7)} ns`
 
-const sample: ReadonlyArray<AnyCatalogError> = [
+const sample: ReadonlyArray<CatalogError.CatalogError> = [
   new ValidationError({
     message: "Invalid input data",
     requestId: "req_abc123xyz",
@@ -52,7 +44,7 @@ const sample: ReadonlyArray<AnyCatalogError> = [
 
 console.log(`Errata codec benchmark — node ${process.version}, best of ${rounds} rounds of ${time} ms per case (median ns/op)\n`)
 console.log("format           error            encode    JSON.stringify   decode    JSON.parse   decode/parse")
-for (const format of WireFormat.all) {
+for (const format of BuiltinFormats.all) {
   for (const error of sample) {
     const response = format.encode(error)
     const body = JSON.parse(response.body)
@@ -70,9 +62,9 @@ for (const format of WireFormat.all) {
   }
 }
 
-const generated = Array.from({ length: 449 }, (_, i) => {
+const generated = Array.from({ length: 500 - Catalog.seed.errors.length }, (_, i) => {
   const n = String(i).padStart(3, "0")
-  return CatalogError<AnyCatalogError>()(`Generated${n}`, {
+  return CatalogError.Class<CatalogError.CatalogError>()(`Generated${n}`, {
     code: `generated_error_${n}`,
     status: [400, 404, 409, 422, 500][i % 5]!,
     category: "state",
@@ -82,12 +74,12 @@ const generated = Array.from({ length: 449 }, (_, i) => {
 })
 const catalog500 = Catalog.seed.pipe(Catalog.add(...generated))
 console.log(`\ndecode against catalogs of ${Catalog.seed.errors.length} and ${catalog500.errors.length} errors`)
-console.log("format           51 errors   500 errors   ratio")
-for (const name of WireFormat.names) {
-  const small = WireFormat.make(name)
-  const large = WireFormat.make(name, { catalog: catalog500 })
+console.log(`format           ${Catalog.seed.errors.length} errors   500 errors   ratio`)
+for (const small of BuiltinFormats.all) {
+  const name = small.name
+  const large = WireFormat.withCatalog(small, catalog500)
   const response = small.encode(new NotFound({ requestId: "req_1" }))
-  const lastGenerated = large.encode(new generated[448]!({}))
+  const lastGenerated = large.encode(new generated[generated.length - 1]!({}))
   const r = measure({
     small: () => small.decode(response),
     large: () => large.decode(response),
@@ -102,9 +94,9 @@ for (const name of WireFormat.names) {
 
 const construct = () => new NotFound({ message: "Project 'MyProject' not found" })
 const withoutStack = measure({ construct })
-setStackTraceCapture(true)
+CatalogError.setStackTraceCapture(true)
 const withStack = measure({ construct })
-setStackTraceCapture(false)
+CatalogError.setStackTraceCapture(false)
 console.log("\nconstructing an error (new NotFound({ message }))")
 console.log(`  without stack trace (default) ${ns(withoutStack.construct!)}`)
 console.log(`  with stack trace              ${ns(withStack.construct!)}`)

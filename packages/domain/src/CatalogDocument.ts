@@ -10,6 +10,7 @@ import type { RetryClass } from "./CatalogError.js"
  * One catalog error as data.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Entry {
   readonly tag: string
@@ -25,6 +26,7 @@ export interface Entry {
  * The catalog's errors, ordered by status, then code.
  *
  * @since 0.1.0
+ * @category data
  */
 export const entries = (catalog: Catalog<any>): ReadonlyArray<Entry> =>
   catalog.errors
@@ -40,7 +42,10 @@ export const entries = (catalog: Catalog<any>): ReadonlyArray<Entry> =>
     .sort((a, b) => a.status - b.status || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
 
 /**
+ * The catalog as JSON: one entry per error.
+ *
  * @since 0.1.0
+ * @category data
  */
 export const toJson = (catalog: Catalog<any>): string => JSON.stringify(entries(catalog), null, 2) + "\n"
 
@@ -65,6 +70,7 @@ const reasonPhrases: Record<number, string> = {
  * How the reference page words each retry class (seed 002's "Retryable" column).
  *
  * @since 0.1.0
+ * @category reference page
  */
 export const retryableText: Record<RetryClass, string> = {
   never: "No",
@@ -77,7 +83,10 @@ export const retryableText: Record<RetryClass, string> = {
 const cell = (text: string) => text.replace(/\|/g, "\\|")
 
 /**
+ * The error reference page, in the style of the seed documents: a section per status, a row per code.
+ *
  * @since 0.1.0
+ * @category reference page
  */
 export const toMarkdown = (catalog: Catalog<any>): string => {
   const lines = [

@@ -1,7 +1,7 @@
 /**
- * `CatalogError` defines a documented API error: a `Schema.TaggedError` class that carries, once and on the class,
- * its HTTP status (as the `HttpApiSchema` status annotation), its canonical wire code, its category, its retry class
- * and its documentation. The 51 errors of the seed documents are defined with it, and so are a user's own errors.
+ * A catalog error is a documented API error: a `Schema.TaggedError` class that carries, once and on the class, its
+ * HTTP status (as the `HttpApiSchema` status annotation), its canonical wire code, its category, its retry class and
+ * its documentation. The errors of the seed documents are defined with `CatalogError.Class`, and so are a user's own.
  *
  * @since 0.1.0
  */
@@ -13,6 +13,7 @@ import { Predicate, Schema, SchemaAST } from "effect"
  * How a client may retry a request that failed with an error (seed 002's "Retryable" column).
  *
  * @since 0.1.0
+ * @category models
  */
 export type RetryClass =
   | "never"
@@ -25,6 +26,7 @@ export type RetryClass =
  * The retry class of each status in seed 002's table; statuses it does not list are never retried.
  *
  * @since 0.1.0
+ * @category retry
  */
 export const retryClassOfStatus = (status: number): RetryClass => {
   switch (status) {
@@ -48,6 +50,7 @@ export const retryClassOfStatus = (status: number): RetryClass => {
  * The families the seed documents group their errors in. Open-ended: a user's catalog may add its own.
  *
  * @since 0.1.0
+ * @category models
  */
 export type Category =
   | "authentication"
@@ -66,8 +69,9 @@ export type Category =
  * Everything the catalog knows about an error class.
  *
  * @since 0.1.0
+ * @category models
  */
-export interface ErrorMetadata<Code extends string = string> {
+export interface Metadata<Code extends string = string> {
   readonly tag: string
   /** Canonical wire code, lower snake case. Formats that use another case fold it. */
   readonly code: Code
@@ -81,18 +85,32 @@ export interface ErrorMetadata<Code extends string = string> {
 }
 
 /**
- * One field-level problem of a request.
+ * A code of the vocabulary errors use: lower snake case (`required`, `invalid_format`). Wire formats that write
+ * codes in upper case fold them back when reading.
  *
  * @since 0.1.0
+ * @category schemas
+ */
+export const Code = Schema.String.pipe(
+  Schema.pattern(/^[a-z][a-z0-9_]*$/),
+  Schema.annotations({ identifier: "Code", description: "A code in lower snake case" })
+)
+
+/**
+ * One field-level problem of a request: the field's path, a message for people and, optionally, a code.
+ *
+ * @since 0.1.0
+ * @category schemas
  */
 export const FieldError = Schema.Struct({
   field: Schema.String,
   message: Schema.String,
-  code: Schema.optional(Schema.String)
+  code: Schema.optional(Code)
 }).annotations({ identifier: "FieldError" })
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export type FieldError = typeof FieldError.Type
 
@@ -100,6 +118,7 @@ export type FieldError = typeof FieldError.Type
  * A request id as Errata accepts it from a caller: bounded length, URL- and header-safe characters.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RequestId = Schema.String.pipe(
   Schema.pattern(/^[A-Za-z0-9._~:-]{1,128}$/),
@@ -110,6 +129,7 @@ export const RequestId = Schema.String.pipe(
  * Seconds to wait before retrying, as in the `Retry-After` header's delta-seconds form.
  *
  * @since 0.1.0
+ * @category schemas
  */
 export const RetryAfterSeconds = Schema.Int.pipe(
   Schema.between(0, 2_147_483_647),
@@ -127,47 +147,34 @@ const commonFields = (defaultMessage: string) => ({
  * The fields every catalog error has.
  *
  * @since 0.1.0
+ * @category models
  */
 export type CommonFields = ReturnType<typeof commonFields>
 
 /**
- * The names of the common fields, in their encoded form (which equals their type form).
+ * The names every catalog error uses for itself: its tag and its common fields. An error's own fields may not use
+ * them; the member names each wire format reserves are checked when a format is built over a catalog.
  *
  * @since 0.1.0
- */
-export const commonFieldNames: ReadonlyArray<string> = ["message", "fieldErrors", "retryAfter", "requestId"]
-
-/**
- * Member names used by the envelopes of the wire formats: an error's own fields may not use them (after encoding).
- *
- * @since 0.1.0
+ * @category fields
  */
 export const reservedFieldNames: ReadonlySet<string> = new Set([
   "_tag",
-  ...commonFieldNames,
-  "error",
-  "error_description",
-  "validation_errors",
-  "retry_after",
-  "code",
-  "details",
-  "request_id",
-  "type",
-  "title",
-  "status",
-  "detail",
-  "instance",
-  "errors",
-  "debug"
+  "message",
+  "fieldErrors",
+  "retryAfter",
+  "requestId"
 ])
 
 /**
  * @since 0.1.0
+ * @category symbols
  */
 export const TypeId: unique symbol = Symbol.for("errata/CatalogError")
 
 /**
  * @since 0.1.0
+ * @category symbols
  */
 export type TypeId = typeof TypeId
 
@@ -175,8 +182,9 @@ export type TypeId = typeof TypeId
  * An instance of any catalog error.
  *
  * @since 0.1.0
+ * @category models
  */
-export interface AnyCatalogError extends Cause.YieldableError {
+export interface CatalogError extends Cause.YieldableError {
   readonly [TypeId]: TypeId
   readonly _tag: string
   readonly message: string
@@ -186,13 +194,14 @@ export interface AnyCatalogError extends Cause.YieldableError {
 }
 
 /**
- * Any catalog error class, as the catalog and the wire formats see it.
+ * Any catalog error class, as catalogs and wire formats see it.
  *
  * @since 0.1.0
+ * @category models
  */
-export interface AnyCatalogErrorClass<E extends AnyCatalogError = AnyCatalogError> extends Schema.Schema<any, any, never> {
+export interface AnyClass<E extends CatalogError = CatalogError> extends Schema.Schema<any, any, never> {
   new(props: any, options?: Schema.MakeOptions): E
-  readonly metadata: ErrorMetadata
+  readonly metadata: Metadata
   /** The fields the error adds to the common ones. */
   readonly ownFields: Schema.Struct.Fields
 }
@@ -201,6 +210,7 @@ export interface AnyCatalogErrorClass<E extends AnyCatalogError = AnyCatalogErro
  * All the fields of a catalog error class: its tag, the common fields and its own.
  *
  * @since 0.1.0
+ * @category models
  */
 export type AllFields<Tag extends string, Fields extends Schema.Struct.Fields> =
   & { readonly _tag: Schema.tag<Tag> }
@@ -208,11 +218,12 @@ export type AllFields<Tag extends string, Fields extends Schema.Struct.Fields> =
   & Fields
 
 /**
- * The class a `CatalogError` definition produces.
+ * The class `CatalogError.Class` defines.
  *
  * @since 0.1.0
+ * @category models
  */
-export interface CatalogErrorClass<Self, Tag extends string, Code extends string, Fields extends Schema.Struct.Fields>
+export interface DefinedClass<Self, Tag extends string, Code extends string, Fields extends Schema.Struct.Fields>
   extends
     Schema.Class<
       Self,
@@ -225,14 +236,15 @@ export interface CatalogErrorClass<Self, Tag extends string, Code extends string
     >
 {
   readonly _tag: Tag
-  readonly metadata: ErrorMetadata<Code>
+  readonly metadata: Metadata<Code>
   readonly ownFields: Fields
 }
 
 /**
- * What a `CatalogError` definition says about the error.
+ * What a definition says about the error.
  *
  * @since 0.1.0
+ * @category models
  */
 export interface Definition<Code extends string, Fields extends Schema.Struct.Fields> {
   readonly code: Code
@@ -249,9 +261,10 @@ export interface Definition<Code extends string, Fields extends Schema.Struct.Fi
 }
 
 /**
- * The annotation under which a catalog error's schema carries its `ErrorMetadata`.
+ * The annotation under which a catalog error's schema carries its `Metadata`.
  *
  * @since 0.1.0
+ * @category annotations
  */
 export const MetadataAnnotationId: unique symbol = Symbol.for("errata/CatalogError/Metadata")
 
@@ -259,10 +272,11 @@ let captureStackTraces = false
 
 /**
  * Whether constructing a catalog error captures a stack trace. Off by default: an API error is an expected outcome,
- * and capturing the stack costs more than the rest of the construction (see `pnpm bench:codec`). Turn it on while
- * debugging, or in a server whose debug mode reports stack traces.
+ * and capturing the stack costs more than the rest of the construction (`pnpm bench:codec` measures both). Turn it
+ * on while debugging, or in a server whose debug mode reports stack traces.
  *
  * @since 0.1.0
+ * @category stack traces
  */
 export const setStackTraceCapture = (enabled: boolean): void => {
   captureStackTraces = enabled
@@ -270,6 +284,7 @@ export const setStackTraceCapture = (enabled: boolean): void => {
 
 /**
  * @since 0.1.0
+ * @category stack traces
  */
 export const isStackTraceCaptureEnabled = (): boolean => captureStackTraces
 
@@ -277,6 +292,7 @@ export const isStackTraceCaptureEnabled = (): boolean => captureStackTraces
  * Wraps an error class so that constructing it captures no stack trace unless `setStackTraceCapture(true)`.
  *
  * @since 0.1.0
+ * @category stack traces
  */
 export const withoutStackTrace = <C extends new(...args: Array<any>) => object>(Base: C): C =>
   class extends Base {
@@ -285,12 +301,14 @@ export const withoutStackTrace = <C extends new(...args: Array<any>) => object>(
         super(...args)
         return
       }
-      const limit = Error.stackTraceLimit
-      Error.stackTraceLimit = 0
+      // V8's stack depth (Node, Chromium); elsewhere the property does nothing.
+      const errorClass = Error as { stackTraceLimit?: number | undefined }
+      const limit = errorClass.stackTraceLimit
+      errorClass.stackTraceLimit = 0
       try {
         super(...args)
       } finally {
-        Error.stackTraceLimit = limit
+        errorClass.stackTraceLimit = limit
       }
     }
   }
@@ -307,6 +325,7 @@ const titleFromTag = (tag: string): string => {
  * The member names a struct of fields has once encoded (`Schema.fromKey` renames them).
  *
  * @since 0.1.0
+ * @category fields
  */
 export const encodedKeys = (fields: Schema.Struct.Fields): ReadonlyArray<string> => {
   const ast = SchemaAST.encodedAST(Schema.Struct(fields).ast)
@@ -314,11 +333,21 @@ export const encodedKeys = (fields: Schema.Struct.Fields): ReadonlyArray<string>
 }
 
 /**
+ * The class behind each catalog error schema, by the declaration node of its AST. Annotating a class (as
+ * `HttpApiEndpoint.addError` does with a status) copies the outer node but keeps the declaration, so the class
+ * stays reachable from any schema that names it.
+ */
+const classByDeclaration = new WeakMap<SchemaAST.AST, AnyClass>()
+
+/**
  * Defines a catalog error class.
  *
  * @example
  * ```ts
- * class PlanLimitReached extends CatalogError<PlanLimitReached>()("PlanLimitReached", {
+ * import { CatalogError } from "@errata/domain"
+ * import { Schema } from "effect"
+ *
+ * class PlanLimitReached extends CatalogError.Class<PlanLimitReached>()("PlanLimitReached", {
  *   code: "plan_limit_reached",
  *   status: 403,
  *   category: "authorization",
@@ -329,12 +358,13 @@ export const encodedKeys = (fields: Schema.Struct.Fields): ReadonlyArray<string>
  * ```
  *
  * @since 0.1.0
+ * @category constructors
  */
-export const CatalogError = <Self>() =>
+export const Class = <Self>() =>
 <const Tag extends string, const Code extends string, const Fields extends Schema.Struct.Fields = {}>(
   tag: Tag,
   definition: Definition<Code, Fields>
-): CatalogErrorClass<Self, Tag, Code, Fields> => {
+): DefinedClass<Self, Tag, Code, Fields> => {
   if (!codePattern.test(definition.code)) {
     throw new Error(`CatalogError ${tag}: code "${definition.code}" is not lower snake case`)
   }
@@ -344,10 +374,10 @@ export const CatalogError = <Self>() =>
   const ownFields = (definition.fields ?? {}) as Fields
   for (const key of [...Object.keys(ownFields), ...encodedKeys(ownFields)]) {
     if (reservedFieldNames.has(key)) {
-      throw new Error(`CatalogError ${tag}: field "${key}" is reserved by the wire formats`)
+      throw new Error(`CatalogError ${tag}: field "${key}" is reserved for every catalog error`)
     }
   }
-  const metadata: ErrorMetadata<Code> = {
+  const metadata: Metadata<Code> = {
     tag,
     code: definition.code,
     status: definition.status,
@@ -366,6 +396,14 @@ export const CatalogError = <Self>() =>
   class Defined extends withoutStackTrace(Base as new(...args: Array<any>) => object) {
     static readonly metadata = metadata
     static readonly ownFields = ownFields
+    /** Schema classes build their AST per subclass: this is where the user's own class meets its schema. */
+    static get ast(): SchemaAST.AST {
+      const ast: SchemaAST.AST = Reflect.get(Base, "ast", this)
+      if (SchemaAST.isTransformation(ast) && !classByDeclaration.has(ast.to)) {
+        classByDeclaration.set(ast.to, this as unknown as AnyClass)
+      }
+      return ast
+    }
   }
   Object.defineProperty(Defined.prototype, TypeId, { value: TypeId })
   return Defined as any
@@ -373,13 +411,50 @@ export const CatalogError = <Self>() =>
 
 /**
  * @since 0.1.0
+ * @category guards
  */
-export const isCatalogError = (u: unknown): u is AnyCatalogError => Predicate.hasProperty(u, TypeId)
+export const is = (u: unknown): u is CatalogError => Predicate.hasProperty(u, TypeId)
+
+/**
+ * Whether a value is a catalog error class.
+ *
+ * @since 0.1.0
+ * @category guards
+ */
+export const isClass = (u: unknown): u is AnyClass =>
+  typeof u === "function" && Predicate.hasProperty(u, "metadata") && Predicate.hasProperty(u.prototype, TypeId)
 
 /**
  * The metadata of a catalog error instance.
  *
  * @since 0.1.0
+ * @category getters
  */
-export const metadataOf = (error: AnyCatalogError): ErrorMetadata =>
-  (error.constructor as AnyCatalogErrorClass).metadata
+export const metadataOf = (error: CatalogError): Metadata => (error.constructor as AnyClass).metadata
+
+/**
+ * The catalog error class a schema's AST stands for, if it stands for one (through annotations too).
+ *
+ * @since 0.1.0
+ * @category reflection
+ */
+export const classOf = (ast: SchemaAST.AST): AnyClass | undefined =>
+  SchemaAST.isTransformation(ast) ? classByDeclaration.get(ast.to) : classByDeclaration.get(ast)
+
+/**
+ * The catalog error classes a schema names, looking through unions: for instance an HttpApi endpoint's declared
+ * errors. Other schemas in the union are left out.
+ *
+ * @since 0.1.0
+ * @category reflection
+ */
+export const classesIn = (ast: SchemaAST.AST): ReadonlyArray<AnyClass> => {
+  const found = new Set<AnyClass>()
+  const visit = (node: SchemaAST.AST): void => {
+    if (SchemaAST.isUnion(node)) return node.types.forEach(visit)
+    const cls = classOf(node)
+    if (cls !== undefined) found.add(cls)
+  }
+  visit(ast)
+  return Array.from(found)
+}

@@ -1,16 +1,21 @@
 /**
- * The catalog's 51 errors: every error the seed documents describe, one class per distinct wire code after case
- * folding. Each names the seeds it comes from.
+ * The errors of the seed documents: every error they describe, one class per distinct wire code after case folding,
+ * each naming the seeds it comes from. `Catalog.seed` is this module's classes.
  *
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { CatalogError } from "./CatalogError.js"
+import * as CatalogError from "./CatalogError.js"
 
 // 400
 
-/** Malformed request (seeds 000, 002). */
-export class BadRequest extends CatalogError<BadRequest>()("BadRequest", {
+/**
+ * Malformed request (seeds 000, 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadRequest extends CatalogError.Class<BadRequest>()("BadRequest", {
   code: "bad_request",
   status: 400,
   category: "validation",
@@ -18,8 +23,13 @@ export class BadRequest extends CatalogError<BadRequest>()("BadRequest", {
   resolution: "Check request syntax and parameters"
 }) {}
 
-/** Request validation failed (seeds 000). */
-export class ValidationFailed extends CatalogError<ValidationFailed>()("ValidationFailed", {
+/**
+ * Request validation failed (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ValidationFailed extends CatalogError.Class<ValidationFailed>()("ValidationFailed", {
   code: "validation_failed",
   status: 400,
   category: "validation",
@@ -27,8 +37,13 @@ export class ValidationFailed extends CatalogError<ValidationFailed>()("Validati
   resolution: "Check the listed fields: supply the required ones and fix invalid values"
 }) {}
 
-/** Invalid parameter value (seeds 000). */
-export class InvalidParameter extends CatalogError<InvalidParameter>()("InvalidParameter", {
+/**
+ * Invalid parameter value (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidParameter extends CatalogError.Class<InvalidParameter>()("InvalidParameter", {
   code: "invalid_parameter",
   status: 400,
   category: "validation",
@@ -36,8 +51,13 @@ export class InvalidParameter extends CatalogError<InvalidParameter>()("InvalidP
   resolution: "Check the parameter against the endpoint's documentation and send a valid value"
 }) {}
 
-/** Invalid request format (seeds 004). */
-export class InvalidRequest extends CatalogError<InvalidRequest>()("InvalidRequest", {
+/**
+ * Invalid request format (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidRequest extends CatalogError.Class<InvalidRequest>()("InvalidRequest", {
   code: "invalid_request",
   status: 400,
   category: "validation",
@@ -45,8 +65,13 @@ export class InvalidRequest extends CatalogError<InvalidRequest>()("InvalidReque
   resolution: "Send a well-formed request with the content type and structure the endpoint expects"
 }) {}
 
-/** JSON parsing failed (seeds 004). */
-export class InvalidJson extends CatalogError<InvalidJson>()("InvalidJson", {
+/**
+ * JSON parsing failed (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidJson extends CatalogError.Class<InvalidJson>()("InvalidJson", {
   code: "invalid_json",
   status: 400,
   category: "validation",
@@ -54,8 +79,13 @@ export class InvalidJson extends CatalogError<InvalidJson>()("InvalidJson", {
   resolution: "Send a syntactically valid JSON body"
 }) {}
 
-/** Flow is inactive (seeds 004). */
-export class FlowInactive extends CatalogError<FlowInactive>()("FlowInactive", {
+/**
+ * Flow is inactive (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class FlowInactive extends CatalogError.Class<FlowInactive>()("FlowInactive", {
   code: "flow_inactive",
   status: 400,
   category: "state",
@@ -63,8 +93,13 @@ export class FlowInactive extends CatalogError<FlowInactive>()("FlowInactive", {
   resolution: "Activate the flow before using it"
 }) {}
 
-/** Job was cancelled (seeds 004). */
-export class JobCancelled extends CatalogError<JobCancelled>()("JobCancelled", {
+/**
+ * Job was cancelled (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class JobCancelled extends CatalogError.Class<JobCancelled>()("JobCancelled", {
   code: "job_cancelled",
   status: 400,
   category: "job",
@@ -74,8 +109,13 @@ export class JobCancelled extends CatalogError<JobCancelled>()("JobCancelled", {
 
 // 401
 
-/** Invalid credentials (seeds 000). */
-export class UnauthorizedClient extends CatalogError<UnauthorizedClient>()("UnauthorizedClient", {
+/**
+ * Invalid credentials (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnauthorizedClient extends CatalogError.Class<UnauthorizedClient>()("UnauthorizedClient", {
   code: "unauthorized_client",
   status: 401,
   category: "authentication",
@@ -83,8 +123,13 @@ export class UnauthorizedClient extends CatalogError<UnauthorizedClient>()("Unau
   resolution: "Check the client's credentials"
 }) {}
 
-/** Token is invalid or expired (seeds 000). */
-export class InvalidToken extends CatalogError<InvalidToken>()("InvalidToken", {
+/**
+ * Token is invalid or expired (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidToken extends CatalogError.Class<InvalidToken>()("InvalidToken", {
   code: "invalid_token",
   status: 401,
   category: "authentication",
@@ -92,8 +137,13 @@ export class InvalidToken extends CatalogError<InvalidToken>()("InvalidToken", {
   resolution: "Check the token and the Authorization header format, or obtain a new token"
 }) {}
 
-/** Token has expired (seeds 000, 004). */
-export class TokenExpired extends CatalogError<TokenExpired>()("TokenExpired", {
+/**
+ * Token has expired (seeds 000, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TokenExpired extends CatalogError.Class<TokenExpired>()("TokenExpired", {
   code: "token_expired",
   status: 401,
   category: "authentication",
@@ -101,8 +151,13 @@ export class TokenExpired extends CatalogError<TokenExpired>()("TokenExpired", {
   resolution: "Refresh the token and retry the request"
 }) {}
 
-/** Missing or invalid authentication (seeds 002, 004). */
-export class Unauthorized extends CatalogError<Unauthorized>()("Unauthorized", {
+/**
+ * Missing or invalid authentication (seeds 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Unauthorized extends CatalogError.Class<Unauthorized>()("Unauthorized", {
   code: "unauthorized",
   status: 401,
   category: "authentication",
@@ -110,8 +165,13 @@ export class Unauthorized extends CatalogError<Unauthorized>()("Unauthorized", {
   resolution: "Provide valid API key or session cookie"
 }) {}
 
-/** Invalid username or password (seeds 002). */
-export class InvalidCredentials extends CatalogError<InvalidCredentials>()("InvalidCredentials", {
+/**
+ * Invalid username or password (seeds 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidCredentials extends CatalogError.Class<InvalidCredentials>()("InvalidCredentials", {
   code: "invalid_credentials",
   status: 401,
   category: "authentication",
@@ -119,8 +179,13 @@ export class InvalidCredentials extends CatalogError<InvalidCredentials>()("Inva
   resolution: "Check login credentials"
 }) {}
 
-/** Session has expired (seeds 002). */
-export class SessionExpired extends CatalogError<SessionExpired>()("SessionExpired", {
+/**
+ * Session has expired (seeds 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class SessionExpired extends CatalogError.Class<SessionExpired>()("SessionExpired", {
   code: "session_expired",
   status: 401,
   category: "authentication",
@@ -128,8 +193,13 @@ export class SessionExpired extends CatalogError<SessionExpired>()("SessionExpir
   resolution: "Re-authenticate to get new session"
 }) {}
 
-/** Webhook signature validation failed (seeds 002). */
-export class InvalidSignature extends CatalogError<InvalidSignature>()("InvalidSignature", {
+/**
+ * Webhook signature validation failed (seeds 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidSignature extends CatalogError.Class<InvalidSignature>()("InvalidSignature", {
   code: "invalid_signature",
   status: 401,
   category: "authentication",
@@ -137,8 +207,13 @@ export class InvalidSignature extends CatalogError<InvalidSignature>()("InvalidS
   resolution: "Verify webhook secret configuration"
 }) {}
 
-/** Token has been revoked (seeds 004). */
-export class TokenRevoked extends CatalogError<TokenRevoked>()("TokenRevoked", {
+/**
+ * Token has been revoked (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class TokenRevoked extends CatalogError.Class<TokenRevoked>()("TokenRevoked", {
   code: "token_revoked",
   status: 401,
   category: "authentication",
@@ -148,8 +223,13 @@ export class TokenRevoked extends CatalogError<TokenRevoked>()("TokenRevoked", {
 
 // 403
 
-/** Authenticated but not authorized (seeds 000, 002, 004). */
-export class Forbidden extends CatalogError<Forbidden>()("Forbidden", {
+/**
+ * Authenticated but not authorized (seeds 000, 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Forbidden extends CatalogError.Class<Forbidden>()("Forbidden", {
   code: "forbidden",
   status: 403,
   category: "authorization",
@@ -157,8 +237,13 @@ export class Forbidden extends CatalogError<Forbidden>()("Forbidden", {
   resolution: "Check user role and permissions"
 }) {}
 
-/** Access denied for this resource (seeds 000). */
-export class AccessDenied extends CatalogError<AccessDenied>()("AccessDenied", {
+/**
+ * Access denied for this resource (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccessDenied extends CatalogError.Class<AccessDenied>()("AccessDenied", {
   code: "access_denied",
   status: 403,
   category: "authorization",
@@ -166,8 +251,13 @@ export class AccessDenied extends CatalogError<AccessDenied>()("AccessDenied", {
   resolution: "Check the resource's access restrictions and the caller's permissions on it"
 }) {}
 
-/** CSRF token missing or invalid (seeds 002). */
-export class CsrfValidationFailed extends CatalogError<CsrfValidationFailed>()("CsrfValidationFailed", {
+/**
+ * CSRF token missing or invalid (seeds 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class CsrfValidationFailed extends CatalogError.Class<CsrfValidationFailed>()("CsrfValidationFailed", {
   code: "csrf_validation_failed",
   status: 403,
   category: "authorization",
@@ -175,8 +265,13 @@ export class CsrfValidationFailed extends CatalogError<CsrfValidationFailed>()("
   resolution: "Include valid CSRF token in request"
 }) {}
 
-/** User account is disabled (seeds 002). */
-export class AccountDisabled extends CatalogError<AccountDisabled>()("AccountDisabled", {
+/**
+ * User account is disabled (seeds 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class AccountDisabled extends CatalogError.Class<AccountDisabled>()("AccountDisabled", {
   code: "account_disabled",
   status: 403,
   category: "state",
@@ -184,8 +279,13 @@ export class AccountDisabled extends CatalogError<AccountDisabled>()("AccountDis
   resolution: "Contact administrator"
 }) {}
 
-/** Required scope is missing (seeds 004). */
-export class InsufficientScope extends CatalogError<InsufficientScope>()("InsufficientScope", {
+/**
+ * Required scope is missing (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InsufficientScope extends CatalogError.Class<InsufficientScope>()("InsufficientScope", {
   code: "insufficient_scope",
   status: 403,
   category: "authorization",
@@ -194,8 +294,13 @@ export class InsufficientScope extends CatalogError<InsufficientScope>()("Insuff
   fields: { requiredScope: Schema.optional(Schema.String).pipe(Schema.fromKey("required_scope")) }
 }) {}
 
-/** User is suspended (seeds 004). */
-export class UserSuspended extends CatalogError<UserSuspended>()("UserSuspended", {
+/**
+ * User is suspended (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UserSuspended extends CatalogError.Class<UserSuspended>()("UserSuspended", {
   code: "user_suspended",
   status: 403,
   category: "state",
@@ -203,8 +308,13 @@ export class UserSuspended extends CatalogError<UserSuspended>()("UserSuspended"
   resolution: "Contact an administrator to lift the suspension"
 }) {}
 
-/** User is locked (seeds 004). */
-export class UserLocked extends CatalogError<UserLocked>()("UserLocked", {
+/**
+ * User is locked (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UserLocked extends CatalogError.Class<UserLocked>()("UserLocked", {
   code: "user_locked",
   status: 403,
   category: "state",
@@ -212,8 +322,13 @@ export class UserLocked extends CatalogError<UserLocked>()("UserLocked", {
   resolution: "Wait for the lock to expire or ask an administrator to unlock the user"
 }) {}
 
-/** Client is disabled (seeds 004). */
-export class ClientDisabled extends CatalogError<ClientDisabled>()("ClientDisabled", {
+/**
+ * Client is disabled (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientDisabled extends CatalogError.Class<ClientDisabled>()("ClientDisabled", {
   code: "client_disabled",
   status: 403,
   category: "state",
@@ -223,8 +338,13 @@ export class ClientDisabled extends CatalogError<ClientDisabled>()("ClientDisabl
 
 // 404
 
-/** Resource not found (seeds 000, 002, 004). */
-export class NotFound extends CatalogError<NotFound>()("NotFound", {
+/**
+ * Resource not found (seeds 000, 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class NotFound extends CatalogError.Class<NotFound>()("NotFound", {
   code: "not_found",
   status: 404,
   category: "not_found",
@@ -232,8 +352,13 @@ export class NotFound extends CatalogError<NotFound>()("NotFound", {
   resolution: "Verify resource ID exists"
 }) {}
 
-/** Specific resource not found (seeds 000). */
-export class ResourceNotFound extends CatalogError<ResourceNotFound>()("ResourceNotFound", {
+/**
+ * Specific resource not found (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ResourceNotFound extends CatalogError.Class<ResourceNotFound>()("ResourceNotFound", {
   code: "resource_not_found",
   status: 404,
   category: "not_found",
@@ -241,8 +366,13 @@ export class ResourceNotFound extends CatalogError<ResourceNotFound>()("Resource
   resolution: "Verify the resource name (case-sensitive) and the project or environment context"
 }) {}
 
-/** User not found (seeds 004). */
-export class UserNotFound extends CatalogError<UserNotFound>()("UserNotFound", {
+/**
+ * User not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UserNotFound extends CatalogError.Class<UserNotFound>()("UserNotFound", {
   code: "user_not_found",
   status: 404,
   category: "not_found",
@@ -251,8 +381,13 @@ export class UserNotFound extends CatalogError<UserNotFound>()("UserNotFound", {
   fields: { userId: Schema.optional(Schema.String).pipe(Schema.fromKey("user_id")) }
 }) {}
 
-/** Client not found (seeds 004). */
-export class ClientNotFound extends CatalogError<ClientNotFound>()("ClientNotFound", {
+/**
+ * Client not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientNotFound extends CatalogError.Class<ClientNotFound>()("ClientNotFound", {
   code: "client_not_found",
   status: 404,
   category: "not_found",
@@ -260,8 +395,13 @@ export class ClientNotFound extends CatalogError<ClientNotFound>()("ClientNotFou
   resolution: "Verify the client ID exists"
 }) {}
 
-/** Organization not found (seeds 004). */
-export class OrganizationNotFound extends CatalogError<OrganizationNotFound>()("OrganizationNotFound", {
+/**
+ * Organization not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class OrganizationNotFound extends CatalogError.Class<OrganizationNotFound>()("OrganizationNotFound", {
   code: "organization_not_found",
   status: 404,
   category: "not_found",
@@ -269,8 +409,13 @@ export class OrganizationNotFound extends CatalogError<OrganizationNotFound>()("
   resolution: "Verify the organization ID exists"
 }) {}
 
-/** Role not found (seeds 004). */
-export class RoleNotFound extends CatalogError<RoleNotFound>()("RoleNotFound", {
+/**
+ * Role not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RoleNotFound extends CatalogError.Class<RoleNotFound>()("RoleNotFound", {
   code: "role_not_found",
   status: 404,
   category: "not_found",
@@ -278,8 +423,13 @@ export class RoleNotFound extends CatalogError<RoleNotFound>()("RoleNotFound", {
   resolution: "Verify the role exists"
 }) {}
 
-/** Policy not found (seeds 004). */
-export class PolicyNotFound extends CatalogError<PolicyNotFound>()("PolicyNotFound", {
+/**
+ * Policy not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class PolicyNotFound extends CatalogError.Class<PolicyNotFound>()("PolicyNotFound", {
   code: "policy_not_found",
   status: 404,
   category: "not_found",
@@ -287,8 +437,13 @@ export class PolicyNotFound extends CatalogError<PolicyNotFound>()("PolicyNotFou
   resolution: "Verify the policy exists"
 }) {}
 
-/** Flow not found (seeds 004). */
-export class FlowNotFound extends CatalogError<FlowNotFound>()("FlowNotFound", {
+/**
+ * Flow not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class FlowNotFound extends CatalogError.Class<FlowNotFound>()("FlowNotFound", {
   code: "flow_not_found",
   status: 404,
   category: "not_found",
@@ -296,8 +451,13 @@ export class FlowNotFound extends CatalogError<FlowNotFound>()("FlowNotFound", {
   resolution: "Verify the flow exists"
 }) {}
 
-/** Job not found (seeds 004). */
-export class JobNotFound extends CatalogError<JobNotFound>()("JobNotFound", {
+/**
+ * Job not found (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class JobNotFound extends CatalogError.Class<JobNotFound>()("JobNotFound", {
   code: "job_not_found",
   status: 404,
   category: "not_found",
@@ -307,8 +467,13 @@ export class JobNotFound extends CatalogError<JobNotFound>()("JobNotFound", {
 
 // 409
 
-/** Resource conflict (e.g., already exists) (seeds 000, 002, 004). */
-export class Conflict extends CatalogError<Conflict>()("Conflict", {
+/**
+ * Resource conflict (e.g., already exists) (seeds 000, 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Conflict extends CatalogError.Class<Conflict>()("Conflict", {
   code: "conflict",
   status: 409,
   category: "conflict",
@@ -316,8 +481,13 @@ export class Conflict extends CatalogError<Conflict>()("Conflict", {
   resolution: "Action already completed or duplicate resource"
 }) {}
 
-/** Name already exists (seeds 000). */
-export class DuplicateName extends CatalogError<DuplicateName>()("DuplicateName", {
+/**
+ * Name already exists (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DuplicateName extends CatalogError.Class<DuplicateName>()("DuplicateName", {
   code: "duplicate_name",
   status: 409,
   category: "conflict",
@@ -325,8 +495,13 @@ export class DuplicateName extends CatalogError<DuplicateName>()("DuplicateName"
   resolution: "Choose another name"
 }) {}
 
-/** Email address is already in use (seeds 004). */
-export class EmailAlreadyExists extends CatalogError<EmailAlreadyExists>()("EmailAlreadyExists", {
+/**
+ * Email address is already in use (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class EmailAlreadyExists extends CatalogError.Class<EmailAlreadyExists>()("EmailAlreadyExists", {
   code: "email_already_exists",
   status: 409,
   category: "conflict",
@@ -335,8 +510,13 @@ export class EmailAlreadyExists extends CatalogError<EmailAlreadyExists>()("Emai
   fields: { email: Schema.optional(Schema.String) }
 }) {}
 
-/** Client ID is already in use (seeds 004). */
-export class ClientIdAlreadyExists extends CatalogError<ClientIdAlreadyExists>()("ClientIdAlreadyExists", {
+/**
+ * Client ID is already in use (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ClientIdAlreadyExists extends CatalogError.Class<ClientIdAlreadyExists>()("ClientIdAlreadyExists", {
   code: "client_id_already_exists",
   status: 409,
   category: "conflict",
@@ -344,8 +524,13 @@ export class ClientIdAlreadyExists extends CatalogError<ClientIdAlreadyExists>()
   resolution: "Choose another client ID"
 }) {}
 
-/** Role is already assigned (seeds 004). */
-export class RoleAlreadyAssigned extends CatalogError<RoleAlreadyAssigned>()("RoleAlreadyAssigned", {
+/**
+ * Role is already assigned (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RoleAlreadyAssigned extends CatalogError.Class<RoleAlreadyAssigned>()("RoleAlreadyAssigned", {
   code: "role_already_assigned",
   status: 409,
   category: "conflict",
@@ -355,8 +540,13 @@ export class RoleAlreadyAssigned extends CatalogError<RoleAlreadyAssigned>()("Ro
 
 // 422
 
-/** Semantic error in request (seeds 002). */
-export class UnprocessableEntity extends CatalogError<UnprocessableEntity>()("UnprocessableEntity", {
+/**
+ * Semantic error in request (seeds 002).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class UnprocessableEntity extends CatalogError.Class<UnprocessableEntity>()("UnprocessableEntity", {
   code: "unprocessable_entity",
   status: 422,
   category: "validation",
@@ -364,8 +554,13 @@ export class UnprocessableEntity extends CatalogError<UnprocessableEntity>()("Un
   resolution: "Check request logic and data validity"
 }) {}
 
-/** Field validation failed (seeds 002, 003, 004). */
-export class ValidationError extends CatalogError<ValidationError>()("ValidationError", {
+/**
+ * Field validation failed (seeds 002, 003, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ValidationError extends CatalogError.Class<ValidationError>()("ValidationError", {
   code: "validation_error",
   status: 422,
   category: "validation",
@@ -373,8 +568,13 @@ export class ValidationError extends CatalogError<ValidationError>()("Validation
   resolution: "See details for field-specific errors"
 }) {}
 
-/** Invalid email address format (seeds 004). */
-export class InvalidEmail extends CatalogError<InvalidEmail>()("InvalidEmail", {
+/**
+ * Invalid email address format (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidEmail extends CatalogError.Class<InvalidEmail>()("InvalidEmail", {
   code: "invalid_email",
   status: 422,
   category: "validation",
@@ -382,8 +582,13 @@ export class InvalidEmail extends CatalogError<InvalidEmail>()("InvalidEmail", {
   resolution: "Send a valid email address"
 }) {}
 
-/** Password does not meet requirements (seeds 004). */
-export class InvalidPassword extends CatalogError<InvalidPassword>()("InvalidPassword", {
+/**
+ * Password does not meet requirements (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InvalidPassword extends CatalogError.Class<InvalidPassword>()("InvalidPassword", {
   code: "invalid_password",
   status: 422,
   category: "validation",
@@ -391,8 +596,13 @@ export class InvalidPassword extends CatalogError<InvalidPassword>()("InvalidPas
   resolution: "Choose a password that meets the password policy"
 }) {}
 
-/** Import processing failed (seeds 004). */
-export class ImportFailed extends CatalogError<ImportFailed>()("ImportFailed", {
+/**
+ * Import processing failed (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ImportFailed extends CatalogError.Class<ImportFailed>()("ImportFailed", {
   code: "import_failed",
   status: 422,
   category: "job",
@@ -402,8 +612,13 @@ export class ImportFailed extends CatalogError<ImportFailed>()("ImportFailed", {
 
 // 429
 
-/** Too many requests (seeds 000, 002, 003, 004). */
-export class RateLimitExceeded extends CatalogError<RateLimitExceeded>()("RateLimitExceeded", {
+/**
+ * Too many requests (seeds 000, 002, 003, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RateLimitExceeded extends CatalogError.Class<RateLimitExceeded>()("RateLimitExceeded", {
   code: "rate_limit_exceeded",
   status: 429,
   category: "rate_limit",
@@ -413,8 +628,13 @@ export class RateLimitExceeded extends CatalogError<RateLimitExceeded>()("RateLi
 
 // 500
 
-/** Unexpected server error (seeds 000, 002, 004). */
-export class InternalError extends CatalogError<InternalError>()("InternalError", {
+/**
+ * Unexpected server error (seeds 000, 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class InternalError extends CatalogError.Class<InternalError>()("InternalError", {
   code: "internal_error",
   status: 500,
   category: "system",
@@ -422,8 +642,13 @@ export class InternalError extends CatalogError<InternalError>()("InternalError"
   resolution: "Check server logs, contact support"
 }) {}
 
-/** Unexpected server error (seeds 000). */
-export class ServerError extends CatalogError<ServerError>()("ServerError", {
+/**
+ * Unexpected server error (seeds 000).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServerError extends CatalogError.Class<ServerError>()("ServerError", {
   code: "server_error",
   status: 500,
   category: "system",
@@ -431,8 +656,13 @@ export class ServerError extends CatalogError<ServerError>()("ServerError", {
   resolution: "Retry the request; contact support if it persists"
 }) {}
 
-/** Database operation failed (seeds 002, 004). */
-export class DatabaseError extends CatalogError<DatabaseError>()("DatabaseError", {
+/**
+ * Database operation failed (seeds 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class DatabaseError extends CatalogError.Class<DatabaseError>()("DatabaseError", {
   code: "database_error",
   status: 500,
   category: "system",
@@ -440,8 +670,13 @@ export class DatabaseError extends CatalogError<DatabaseError>()("DatabaseError"
   resolution: "Check database connectivity"
 }) {}
 
-/** Job execution failed (seeds 004). */
-export class JobFailed extends CatalogError<JobFailed>()("JobFailed", {
+/**
+ * Job execution failed (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class JobFailed extends CatalogError.Class<JobFailed>()("JobFailed", {
   code: "job_failed",
   status: 500,
   category: "job",
@@ -449,8 +684,13 @@ export class JobFailed extends CatalogError<JobFailed>()("JobFailed", {
   resolution: "Inspect the job's result and run it again"
 }) {}
 
-/** Export processing failed (seeds 004). */
-export class ExportFailed extends CatalogError<ExportFailed>()("ExportFailed", {
+/**
+ * Export processing failed (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ExportFailed extends CatalogError.Class<ExportFailed>()("ExportFailed", {
   code: "export_failed",
   status: 500,
   category: "job",
@@ -460,8 +700,13 @@ export class ExportFailed extends CatalogError<ExportFailed>()("ExportFailed", {
 
 // 502
 
-/** An upstream server returned an invalid response (seeds 003). */
-export class BadGateway extends CatalogError<BadGateway>()("BadGateway", {
+/**
+ * An upstream server returned an invalid response (seeds 003).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class BadGateway extends CatalogError.Class<BadGateway>()("BadGateway", {
   code: "bad_gateway",
   status: 502,
   category: "system",
@@ -471,8 +716,13 @@ export class BadGateway extends CatalogError<BadGateway>()("BadGateway", {
 
 // 503
 
-/** Service temporarily unavailable (seeds 002, 004). */
-export class ServiceUnavailable extends CatalogError<ServiceUnavailable>()("ServiceUnavailable", {
+/**
+ * Service temporarily unavailable (seeds 002, 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ServiceUnavailable extends CatalogError.Class<ServiceUnavailable>()("ServiceUnavailable", {
   code: "service_unavailable",
   status: 503,
   category: "system",
@@ -482,107 +732,16 @@ export class ServiceUnavailable extends CatalogError<ServiceUnavailable>()("Serv
 
 // 504
 
-/** Request timeout (seeds 004). */
-export class Timeout extends CatalogError<Timeout>()("Timeout", {
+/**
+ * Request timeout (seeds 004).
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class Timeout extends CatalogError.Class<Timeout>()("Timeout", {
   code: "timeout",
   status: 504,
   category: "system",
   description: "Request timeout",
   resolution: "Retry with backoff; if it keeps timing out, reduce the size of the request"
 }) {}
-
-/**
- * The 51 seed errors, in the order of their status.
- *
- * @since 0.1.0
- */
-export const seedErrors = [
-  BadRequest,
-  ValidationFailed,
-  InvalidParameter,
-  InvalidRequest,
-  InvalidJson,
-  FlowInactive,
-  JobCancelled,
-  UnauthorizedClient,
-  InvalidToken,
-  TokenExpired,
-  Unauthorized,
-  InvalidCredentials,
-  SessionExpired,
-  InvalidSignature,
-  TokenRevoked,
-  Forbidden,
-  AccessDenied,
-  CsrfValidationFailed,
-  AccountDisabled,
-  InsufficientScope,
-  UserSuspended,
-  UserLocked,
-  ClientDisabled,
-  NotFound,
-  ResourceNotFound,
-  UserNotFound,
-  ClientNotFound,
-  OrganizationNotFound,
-  RoleNotFound,
-  PolicyNotFound,
-  FlowNotFound,
-  JobNotFound,
-  Conflict,
-  DuplicateName,
-  EmailAlreadyExists,
-  ClientIdAlreadyExists,
-  RoleAlreadyAssigned,
-  UnprocessableEntity,
-  ValidationError,
-  InvalidEmail,
-  InvalidPassword,
-  ImportFailed,
-  RateLimitExceeded,
-  InternalError,
-  ServerError,
-  DatabaseError,
-  JobFailed,
-  ExportFailed,
-  BadGateway,
-  ServiceUnavailable,
-  Timeout
-] as const
-
-// Framework errors: what an Errata server answers for requests no endpoint can take.
-
-/** The path exists, but not for this method; the response's `Allow` header lists the methods it has. */
-export class MethodNotAllowed extends CatalogError<MethodNotAllowed>()("MethodNotAllowed", {
-  code: "method_not_allowed",
-  status: 405,
-  category: "protocol",
-  description: "The endpoint does not support this HTTP method",
-  resolution: "Use one of the methods listed in the Allow header"
-}) {}
-
-/** The request body is larger than the server's limit. */
-export class PayloadTooLarge extends CatalogError<PayloadTooLarge>()("PayloadTooLarge", {
-  code: "payload_too_large",
-  status: 413,
-  category: "protocol",
-  description: "The request body is larger than the server accepts",
-  resolution: "Send a smaller body, or split the request"
-}) {}
-
-/** The request body's content type is not one the endpoint accepts. */
-export class UnsupportedMediaType extends CatalogError<UnsupportedMediaType>()("UnsupportedMediaType", {
-  code: "unsupported_media_type",
-  status: 415,
-  category: "protocol",
-  description: "The request body's content type is not supported",
-  resolution: "Send the body as application/json with a matching Content-Type header"
-}) {}
-
-/**
- * The errors an Errata server itself answers with, beside the seed errors it also uses (`not_found`,
- * `validation_error`, `invalid_json`, `internal_error`, `timeout`, `rate_limit_exceeded`…).
- *
- * @since 0.1.0
- */
-export const frameworkErrors = [MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType] as const

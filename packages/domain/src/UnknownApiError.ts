@@ -9,6 +9,7 @@ import { RequestId, RetryAfterSeconds, withoutStackTrace } from "./CatalogError.
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export class UnknownApiError extends withoutStackTrace(Schema.TaggedError<UnknownApiError>()("UnknownApiError", {
   status: Schema.Int,
@@ -22,6 +23,9 @@ export class UnknownApiError extends withoutStackTrace(Schema.TaggedError<Unknow
 })) {}
 
 /**
+ * How much of an unrecognised body an `UnknownApiError` keeps.
+ *
  * @since 0.1.0
+ * @category constants
  */
 export const bodyExcerptLength = 512

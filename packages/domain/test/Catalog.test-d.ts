@@ -1,7 +1,21 @@
+import type { HttpApi } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
+import type { Catalog, UnknownApiError } from "@errata/domain"
+import { ErrataApi, GoogleRpc, WireFormat } from "@errata/domain"
+import type {
+  BadRequest,
+  EmailAlreadyExists,
+  InternalError,
+  InvalidJson,
+  RateLimitExceeded,
+  Timeout,
+  ValidationError,
+  ValidationFailed
+} from "@errata/domain/Errors"
+import { UserNotFound } from "@errata/domain/Errors"
+import type { PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
 import { Effect, Match } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
-import type { Catalog, EmailAlreadyExists, UnknownApiError } from "@errata/domain"
-import { InternalError, UserNotFound, WireFormat } from "@errata/domain"
 
 declare const findOrCreate: Effect.Effect<string, UserNotFound | EmailAlreadyExists>
 
@@ -32,17 +46,45 @@ describe("handling catalog errors", () => {
   it("the classes carry their metadata as literal types", () => {
     expectTypeOf(UserNotFound.metadata.code).toEqualTypeOf<"user_not_found">()
     expectTypeOf(new UserNotFound()._tag).toEqualTypeOf<"UserNotFound">()
-    expectTypeOf(new InternalError()).not.toEqualTypeOf<UserNotFound>()
+    expectTypeOf<InternalError>().not.toEqualTypeOf<UserNotFound>()
   })
 
   it("decoding gives the catalog union or UnknownApiError", () => {
     expectTypeOf(WireFormat.OAuthDetails.decode({ status: 404 })).toEqualTypeOf<
-      Catalog.BuiltinError | UnknownApiError
+      Catalog.BuiltinError | UnknownApiError.UnknownApiError
     >()
   })
 })
 
-/** A case for each of the 51 seed errors. */
+describe("ErrataApi.make", () => {
+  class Group extends HttpApiGroup.make("g").add(HttpApiEndpoint.get("get", "/x").addError(UserNotFound)) {}
+
+  it("declares the framework errors of the built-in formats by default", () => {
+    class Api extends ErrataApi.make("api").add(Group) {}
+    type ApiError = typeof Api extends HttpApi.HttpApi<any, any, infer E, any> ? E : never
+    expectTypeOf<ApiError>().toEqualTypeOf<
+      | ValidationError
+      | ValidationFailed
+      | InvalidJson
+      | BadRequest
+      | PayloadTooLarge
+      | UnsupportedMediaType
+      | RateLimitExceeded
+      | InternalError
+      | Timeout
+    >()
+  })
+
+  it("declares only the classes of the formats given", () => {
+    const api = ErrataApi.make("api", { formats: [GoogleRpc.format] })
+    type ApiError = typeof api extends HttpApi.HttpApi<any, any, infer E, any> ? E : never
+    expectTypeOf<ApiError>().toEqualTypeOf<
+      ValidationFailed | InvalidJson | PayloadTooLarge | UnsupportedMediaType | RateLimitExceeded | InternalError | Timeout
+    >()
+  })
+})
+
+/** A case for each seed error. */
 const everyCase = {
   BadRequest: (e: Extract<Catalog.SeedError, { _tag: "BadRequest" }>) => e.message,
   ValidationFailed: (e: Extract<Catalog.SeedError, { _tag: "ValidationFailed" }>) => e.message,
@@ -94,11 +136,11 @@ const everyCase = {
   ExportFailed: (e: Extract<Catalog.SeedError, { _tag: "ExportFailed" }>) => e.message,
   BadGateway: (e: Extract<Catalog.SeedError, { _tag: "BadGateway" }>) => e.message,
   ServiceUnavailable: (e: Extract<Catalog.SeedError, { _tag: "ServiceUnavailable" }>) => e.message,
-  Timeout: (e: Extract<Catalog.SeedError, { _tag: "Timeout" }>) => e.message,
+  Timeout: (e: Extract<Catalog.SeedError, { _tag: "Timeout" }>) => e.message
 }
 
 describe("exhaustive matching over the catalog", () => {
-  it("a Match with a case for each of the 51 errors compiles", () => {
+  it("a Match with a case for each seed error compiles", () => {
     const toMessage = Match.type<Catalog.SeedError>().pipe(Match.tagsExhaustive(everyCase))
     expectTypeOf(toMessage).returns.toEqualTypeOf<string>()
   })
@@ -111,7 +153,7 @@ describe("exhaustive matching over the catalog", () => {
     )
     Match.type<Catalog.SeedError>().pipe(
       Match.tag("UserNotFound", () => 404),
-      // @ts-expect-error 50 errors have no case
+      // @ts-expect-error the other errors have no case
       Match.exhaustive
     )
   })

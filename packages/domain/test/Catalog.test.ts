@@ -1,9 +1,10 @@
+import { HttpApiSchema } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
+import { Catalog, CatalogError, Errors, FrameworkErrors } from "@errata/domain"
+import { EmailAlreadyExists, NotFound, UserNotFound } from "@errata/domain/Errors"
 import { Schema } from "effect"
-import * as Domain from "@errata/domain"
-import { Catalog, CatalogError, EmailAlreadyExists, NotFound, UserNotFound } from "@errata/domain"
 
-/** The 51 documented errors, by status, as the foundation issue lists them. */
+/** The documented errors, by status, as the foundation issue lists them. */
 const documented: Record<number, ReadonlyArray<string>> = {
   400: ["bad_request", "validation_failed", "invalid_parameter", "invalid_request", "invalid_json", "flow_inactive", "job_cancelled"],
   401: ["unauthorized_client", "invalid_token", "token_expired", "unauthorized", "invalid_credentials", "session_expired", "invalid_signature", "token_revoked"],
@@ -36,7 +37,7 @@ const retryOfStatus: Record<number, string> = {
 }
 
 describe("Catalog.seed", () => {
-  it("holds exactly the 51 documented errors", () => {
+  it("holds exactly the documented errors: the 51 of the foundation issue", () => {
     const expected = Object.values(documented).flat().sort()
     assert.strictEqual(expected.length, 51)
     assert.deepStrictEqual(Catalog.seed.errors.map((cls) => cls.metadata.code).sort(), expected)
@@ -46,8 +47,7 @@ describe("Catalog.seed", () => {
     for (const [status, codes] of Object.entries(documented)) {
       for (const code of codes) {
         const cls = Catalog.seed.byCode(code)!
-        const exported = (Domain as Record<string, unknown>)[pascal(code)]
-        assert.strictEqual(exported, cls, code)
+        assert.strictEqual((Errors as Record<string, unknown>)[pascal(code)], cls, code)
         assert.strictEqual(cls.metadata.tag, pascal(code))
         assert.strictEqual(cls.metadata.status, Number(status), code)
         assert.strictEqual(cls.metadata.retry, retryOfStatus[Number(status)], code)
@@ -57,9 +57,8 @@ describe("Catalog.seed", () => {
     }
   })
 
-  it("annotates each class with its status for HttpApi", async () => {
-    const { HttpApiSchema } = await import("@effect/platform")
-    for (const cls of Catalog.seed.errors) {
+  it("annotates each class with its status for HttpApi", () => {
+    for (const cls of Catalog.builtin.errors) {
       assert.strictEqual(HttpApiSchema.getStatusError(cls), cls.metadata.status, cls.metadata.tag)
     }
   })
@@ -77,71 +76,73 @@ describe("Catalog.seed", () => {
 
 describe("Catalog.builtin", () => {
   it("adds the framework's own 405, 413 and 415 errors to the seed errors", () => {
-    assert.strictEqual(Catalog.builtin.errors.length, 54)
-    assert.deepStrictEqual(
-      ["method_not_allowed", "payload_too_large", "unsupported_media_type"].map((code) =>
-        Catalog.builtin.byCode(code)?.metadata.status
-      ),
-      [405, 413, 415]
-    )
+    const framework = Object.values(FrameworkErrors)
+    assert.strictEqual(Catalog.builtin.errors.length, Catalog.seed.errors.length + framework.length)
+    assert.deepStrictEqual(framework.map((cls) => [cls.metadata.code, cls.metadata.status]), [
+      ["method_not_allowed", 405],
+      ["payload_too_large", 413],
+      ["unsupported_media_type", 415]
+    ])
     for (const cls of Catalog.seed.errors) assert.strictEqual(Catalog.builtin.byCode(cls.metadata.code), cls)
   })
 })
 
-describe("CatalogError", () => {
+class PlanLimitReached extends CatalogError.Class<PlanLimitReached>()("PlanLimitReached", {
+  code: "plan_limit_reached",
+  status: 403,
+  category: "authorization",
+  description: "The plan does not allow more of this resource",
+  resolution: "Upgrade the plan or delete unused resources",
+  fields: { limit: Schema.optional(Schema.Int) }
+}) {}
+
+describe("CatalogError.Class", () => {
   it("constructs with the description as default message, and without a stack trace by default", () => {
     const error = new UserNotFound({ userId: "u_1" })
     assert.strictEqual(error.message, "User not found")
     assert.strictEqual(error.userId, "u_1")
     assert.strictEqual(error._tag, "UserNotFound")
-    assert.isTrue(Domain.isCatalogError(error))
+    assert.isTrue(CatalogError.is(error))
     assert.strictEqual(error.stack, "UserNotFound: User not found")
   })
 
   it("captures stack traces when asked to", () => {
-    Domain.setStackTraceCapture(true)
+    CatalogError.setStackTraceCapture(true)
     try {
       const error = new NotFound()
       assert.include(error.stack ?? "", "Catalog.test.ts")
     } finally {
-      Domain.setStackTraceCapture(false)
+      CatalogError.setStackTraceCapture(false)
     }
   })
 
   it("validates the common fields", () => {
     assert.throws(() => new NotFound({ requestId: "has spaces" }))
     assert.throws(() => new NotFound({ retryAfter: -1 }))
+    assert.throws(() => new NotFound({ fieldErrors: [{ field: "name", message: "m", code: "Not Snake" }] }))
   })
 
   it("lets a user define errors with the same metadata and add them to a catalog", () => {
-    class PlanLimitReached extends CatalogError<PlanLimitReached>()("PlanLimitReached", {
-      code: "plan_limit_reached",
-      status: 403,
-      category: "authorization",
-      description: "The plan does not allow more of this resource",
-      resolution: "Upgrade the plan or delete unused resources",
-      fields: { limit: Schema.optional(Schema.Int) }
-    }) {}
     const catalog = Catalog.seed.pipe(Catalog.add(PlanLimitReached))
-    assert.strictEqual(catalog.errors.length, 52)
+    assert.strictEqual(catalog.errors.length, Catalog.seed.errors.length + 1)
     assert.strictEqual(catalog.byCode("PLAN_LIMIT_REACHED"), PlanLimitReached)
     assert.strictEqual(PlanLimitReached.metadata.retry, "never")
     assert.strictEqual(PlanLimitReached.metadata.title, "Plan limit reached")
     assert.strictEqual(new PlanLimitReached({ limit: 3 }).limit, 3)
-    assert.strictEqual(Catalog.seed.errors.length, 51)
+    assert.strictEqual(Catalog.seed.pipe(Catalog.add(NotFound)).errors.length, Catalog.seed.errors.length)
   })
 
-  it("rejects definitions the wire formats could not carry", () => {
+  it("rejects definitions no catalog error could have", () => {
     const define = (code: string, status: number, fields: Schema.Struct.Fields = {}) =>
-      CatalogError<any>()("Custom", { code, status, category: "state", description: "d", resolution: "r", fields })
+      CatalogError.Class<any>()("Custom", { code, status, category: "state", description: "d", resolution: "r", fields })
     assert.throws(() => define("Not-Snake", 400), /lower snake case/)
     assert.throws(() => define("fine", 302), /not an error status/)
-    assert.throws(() => define("fine", 400, { details: Schema.String }), /reserved/)
-    assert.throws(() => define("fine", 400, { x: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("error")) }), /reserved/)
+    assert.throws(() => define("fine", 400, { message: Schema.String }), /reserved/)
+    assert.throws(() => define("fine", 400, { x: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("requestId")) }), /reserved/)
   })
 
   it("rejects a catalog in which two errors share a code", () => {
-    class OtherNotFound extends CatalogError<OtherNotFound>()("OtherNotFound", {
+    class OtherNotFound extends CatalogError.Class<OtherNotFound>()("OtherNotFound", {
       code: "not_found",
       status: 404,
       category: "not_found",
@@ -149,5 +150,15 @@ describe("CatalogError", () => {
       resolution: "r"
     }) {}
     assert.throws(() => Catalog.make(NotFound, OtherNotFound), /share the code "not_found"/)
+  })
+
+  it("finds the user's own class behind its schema, through annotations and unions", () => {
+    assert.strictEqual(CatalogError.classOf(PlanLimitReached.ast), PlanLimitReached)
+    assert.strictEqual(CatalogError.classOf(PlanLimitReached.annotations({ description: "x" }).ast), PlanLimitReached)
+    assert.deepStrictEqual(
+      CatalogError.classesIn(Schema.Union(PlanLimitReached, UserNotFound, Schema.String).ast),
+      [PlanLimitReached, UserNotFound]
+    )
+    assert.isUndefined(CatalogError.classOf(Schema.String.ast))
   })
 })

@@ -1,16 +1,18 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Catalog, UnknownApiError, WireFormat } from "@errata/domain"
+import { BuiltinFormats, Catalog, UnknownApiError } from "@errata/domain"
 import { seedExamples } from "./fixtures/SeedExamples.js"
+
+const formats = BuiltinFormats.byName()
 
 describe("seed examples", () => {
   for (const example of seedExamples) {
     const title = `seed ${example.seed}, ${example.section}: ${example.tag ?? "a template"} in ${example.format}`
     it(title, () => {
-      const format = WireFormat.make(example.format)
+      const format = formats[example.format]!
       const decoded = format.decode({ status: example.status, headers: example.headers, body: example.body })
       const json = JSON.parse(example.body)
       if (example.tag === undefined) {
-        assert.instanceOf(decoded, UnknownApiError)
+        assert.instanceOf(decoded, UnknownApiError.UnknownApiError)
         assert.strictEqual(decoded.status, example.status)
         return
       }

@@ -1,0 +1,62 @@
+/**
+ * `ErrataApi.make(id)` starts an `HttpApi` that declares, once for every endpoint, the errors an Errata server
+ * answers a request with besides the endpoint's own: a request that fails validation or carries a malformed body
+ * (the classes the wire formats use for them), a body too large or not JSON, rate limiting, a defect and a
+ * timeout. The client derived from the API then decodes each of them into its own class.
+ *
+ * @since 0.1.0
+ */
+import { HttpApi } from "@effect/platform";
+import * as BuiltinFormats from "./BuiltinFormats.js";
+import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js";
+import { PayloadTooLarge, UnsupportedMediaType } from "./FrameworkErrors.js";
+/**
+ * The errors a server speaking these formats answers a request to one of its endpoints with, besides the
+ * endpoint's own. A request that reaches no endpoint is answered `not_found` or `method_not_allowed`, which no
+ * endpoint declares.
+ *
+ * @since 0.1.0
+ * @category framework errors
+ */
+export const frameworkErrors = (formats = BuiltinFormats.all) => {
+    const seen = new Set();
+    const out = [];
+    const add = (error, occasion) => {
+        if (seen.has(error))
+            return;
+        seen.add(error);
+        out.push({ error, occasion });
+    };
+    for (const format of formats)
+        add(format.envelope.validationError, "input");
+    for (const format of formats)
+        add(format.envelope.malformedBody, "body");
+    add(PayloadTooLarge, "body");
+    add(UnsupportedMediaType, "body");
+    add(RateLimitExceeded, "rate_limit");
+    add(InternalError, "any");
+    add(Timeout, "any");
+    return out;
+};
+/**
+ * An `HttpApi` that declares the framework's errors for the given formats (by default every built-in one, so that
+ * a client decodes whichever format the server is configured with).
+ *
+ * @example
+ * ```ts
+ * import { ErrataApi } from "@errata/domain"
+ *
+ * class MyApi extends ErrataApi.make("my-api") {}
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = (identifier, options = {}) => {
+    let api = HttpApi.make(identifier);
+    for (const { error } of frameworkErrors(options.formats ?? BuiltinFormats.all)) {
+        api = api.addError(error);
+    }
+    return api;
+};
+//# sourceMappingURL=ErrataApi.js.map

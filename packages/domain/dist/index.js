@@ -1,0 +1,64 @@
+/**
+ * @since 0.1.0
+ */
+/**
+ * The wire formats Errata ships, as a list and by name.
+ *
+ * @since 0.1.0
+ */
+export * as BuiltinFormats from "./BuiltinFormats.js";
+/**
+ * A set of catalog error classes with lookup by code and tag.
+ *
+ * @since 0.1.0
+ */
+export * as Catalog from "./Catalog.js";
+/**
+ * The catalog as data and as an error reference page.
+ *
+ * @since 0.1.0
+ */
+export * as CatalogDocument from "./CatalogDocument.js";
+/**
+ * Documented API errors: `CatalogError.Class` and what every catalog error has.
+ *
+ * @since 0.1.0
+ */
+export * as CatalogError from "./CatalogError.js";
+/**
+ * An `HttpApi` that declares the framework's errors.
+ *
+ * @since 0.1.0
+ */
+export * as ErrataApi from "./ErrataApi.js";
+/**
+ * The errors of the seed documents.
+ *
+ * @since 0.1.0
+ */
+export * as Errors from "./Errors.js";
+/**
+ * The framework's own errors: 405, 413, 415.
+ *
+ * @since 0.1.0
+ */
+export * as FrameworkErrors from "./FrameworkErrors.js";
+/**
+ * Google's error model (AIP-193) as a wire format.
+ *
+ * @since 0.1.0
+ */
+export * as GoogleRpc from "./GoogleRpc.js";
+/**
+ * What a decoder gives for a response it cannot map to a catalog error.
+ *
+ * @since 0.1.0
+ */
+export * as UnknownApiError from "./UnknownApiError.js";
+/**
+ * Wire formats: envelopes, `make`, `detect`, and the seed and RFC 9457 formats.
+ *
+ * @since 0.1.0
+ */
+export * as WireFormat from "./WireFormat.js";
+//# sourceMappingURL=index.js.map

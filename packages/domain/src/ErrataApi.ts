@@ -1,0 +1,109 @@
+/**
+ * `ErrataApi.make(id)` starts an `HttpApi` that declares, once for every endpoint, the errors an Errata server
+ * answers a request with besides the endpoint's own: a request that fails validation or carries a malformed body
+ * (the classes the wire formats use for them), a body too large or not JSON, rate limiting, a defect and a
+ * timeout. The client derived from the API then decodes each of them into its own class.
+ *
+ * @since 0.1.0
+ */
+import { HttpApi } from "@effect/platform"
+import * as BuiltinFormats from "./BuiltinFormats.js"
+import type * as CatalogError from "./CatalogError.js"
+import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js"
+import { PayloadTooLarge, UnsupportedMediaType } from "./FrameworkErrors.js"
+import type * as WireFormat from "./WireFormat.js"
+
+/**
+ * When the server can answer with a framework error: for any request (`any`), a request with input to validate
+ * (`input`: a path, query, headers or body), a request with a body (`body`), or only when rate limiting is on.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Occasion = "any" | "input" | "body" | "rate_limit"
+
+/**
+ * A framework error and when the server answers with it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface FrameworkError {
+  readonly error: CatalogError.AnyClass
+  readonly occasion: Occasion
+}
+
+/**
+ * Any wire format, as far as the framework's errors are concerned.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type AnyFormat = WireFormat.WireFormat<any, CatalogError.AnyClass, CatalogError.AnyClass>
+
+/**
+ * The errors a server speaking these formats answers a request to one of its endpoints with, besides the
+ * endpoint's own. A request that reaches no endpoint is answered `not_found` or `method_not_allowed`, which no
+ * endpoint declares.
+ *
+ * @since 0.1.0
+ * @category framework errors
+ */
+export const frameworkErrors = (
+  formats: ReadonlyArray<AnyFormat> = BuiltinFormats.all
+): ReadonlyArray<FrameworkError> => {
+  const seen = new Set<CatalogError.AnyClass>()
+  const out: Array<FrameworkError> = []
+  const add = (error: CatalogError.AnyClass, occasion: Occasion) => {
+    if (seen.has(error)) return
+    seen.add(error)
+    out.push({ error, occasion })
+  }
+  for (const format of formats) add(format.envelope.validationError, "input")
+  for (const format of formats) add(format.envelope.malformedBody, "body")
+  add(PayloadTooLarge, "body")
+  add(UnsupportedMediaType, "body")
+  add(RateLimitExceeded, "rate_limit")
+  add(InternalError, "any")
+  add(Timeout, "any")
+  return out
+}
+
+/**
+ * The union of the framework errors of a list of formats.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FrameworkErrorOf<Formats extends ReadonlyArray<AnyFormat>> =
+  | (Formats[number] extends WireFormat.WireFormat<any, infer V, infer M> ? InstanceType<V> | InstanceType<M> : never)
+  | PayloadTooLarge
+  | UnsupportedMediaType
+  | RateLimitExceeded
+  | InternalError
+  | Timeout
+
+/**
+ * An `HttpApi` that declares the framework's errors for the given formats (by default every built-in one, so that
+ * a client decodes whichever format the server is configured with).
+ *
+ * @example
+ * ```ts
+ * import { ErrataApi } from "@errata/domain"
+ *
+ * class MyApi extends ErrataApi.make("my-api") {}
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make = <const Id extends string, const Formats extends ReadonlyArray<AnyFormat> = typeof BuiltinFormats.all>(
+  identifier: Id,
+  options: { readonly formats?: Formats } = {}
+): HttpApi.HttpApi<Id, never, FrameworkErrorOf<Formats>> => {
+  let api: HttpApi.HttpApi.Any = HttpApi.make(identifier)
+  for (const { error } of frameworkErrors(options.formats ?? BuiltinFormats.all)) {
+    api = (api as HttpApi.HttpApi<string, never, unknown>).addError(error)
+  }
+  return api as any
+}
