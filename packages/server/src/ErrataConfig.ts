@@ -1,23 +1,34 @@
 /**
- * How an Errata server answers: the wire format, the body size limit, the handler timeout and debug mode. Set once,
- * when the server is built: in code with `ErrataConfig.layer`, or from the environment with `ErrataConfig.layerConfig`.
+ * How an Errata server answers: the wire format (and the formats a caller may ask for instead), the body size limit,
+ * the handler timeout and debug mode. Set once, when the server is built: in code with `ErrataConfig.layer`, or from
+ * the environment with `ErrataConfig.layerConfig`.
  *
  * @since 0.1.0
  */
-import type { AnyCatalogError } from "@errata/domain"
-import { Catalog, setStackTraceCapture, WireFormat } from "@errata/domain"
+import { BuiltinFormats, CatalogError, WireFormat } from "@errata/domain"
+import type { ConfigError } from "effect"
 import { Config, Context, Duration, Effect, Layer } from "effect"
 
 /**
+ * A wire format, whatever its catalog and the classes its envelope uses.
+ *
  * @since 0.1.0
+ * @category models
+ */
+export type AnyFormat = WireFormat.WireFormat<any, any, any>
+
+/**
+ * @since 0.1.0
+ * @category models
  */
 export interface Options {
-  /** The wire format of error responses. Default `oauth-details` (seed 004). */
-  readonly wireFormat?: WireFormat.Name
-  /** The errors the server knows. Default `Catalog.builtin`. */
-  readonly catalog?: Catalog.Catalog<AnyCatalogError>
-  /** RFC 9457 `type` base. Default `/errors/`. */
-  readonly problemTypeBase?: string
+  /** The wire format of error responses. Default `WireFormat.OAuthDetails` (seed 004). */
+  readonly format?: AnyFormat
+  /**
+   * Formats a request may ask for with `Accept` (their content type, when it differs from the default's). Default:
+   * RFC 9457 problem details, with the default format's documentation base.
+   */
+  readonly alternatives?: ReadonlyArray<AnyFormat>
   /** The largest request body accepted, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number
   /** The deepest nesting of arrays and objects a JSON body may have. Default 64. */
@@ -30,72 +41,97 @@ export interface Options {
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Resolved {
-  readonly format: WireFormat.WireFormat<AnyCatalogError>
-  /** The RFC 9457 format, for requests whose `Accept` asks for `application/problem+json`. */
-  readonly problemDetails: WireFormat.WireFormat<AnyCatalogError>
+  readonly format: AnyFormat
+  readonly alternatives: ReadonlyArray<AnyFormat>
+  /** The default format first, then the alternatives: every format the server may answer in. */
+  readonly formats: ReadonlyArray<AnyFormat>
   readonly maxBodyBytes: number
   readonly maxJsonDepth: number
   readonly handlerTimeout: Duration.Duration
   readonly debug: boolean
+  /** The format to answer a request in, by its `Accept` header. */
+  readonly formatFor: (accept: string | undefined) => AnyFormat
 }
 
 /**
  * @since 0.1.0
+ * @category tags
  */
 export class ErrataConfig extends Context.Tag("errata/ErrataConfig")<ErrataConfig, Resolved>() {}
+
+const byName = (documentationBase: string) => BuiltinFormats.byName({ documentationBase })
 
 /**
  * Resolves options to the server's configuration. Debug mode turns on stack trace capture for catalog errors, so the
  * `debug.stack_trace` of an error response shows where it was raised.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const resolve = (options: Options = {}): Resolved => {
-  const catalog = options.catalog ?? Catalog.builtin
-  const problemTypeBase = options.problemTypeBase ?? "/errors/"
+  const format = options.format ?? WireFormat.OAuthDetails
+  const problemDetails = WireFormat.make(WireFormat.ProblemDetails.envelope, {
+    documentationBase: format.documentationBase
+  })
+  const alternatives = (options.alternatives ?? [problemDetails])
+    .filter((alternative) => alternative.contentType !== format.contentType)
   const debug = options.debug ?? false
-  if (debug) setStackTraceCapture(true)
+  if (debug) CatalogError.setStackTraceCapture(true)
   return {
-    format: WireFormat.make(options.wireFormat ?? "oauth-details", { catalog, problemTypeBase }),
-    problemDetails: WireFormat.make("problem-details", { catalog, problemTypeBase }),
+    format,
+    alternatives,
+    formats: [format, ...alternatives],
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     maxJsonDepth: options.maxJsonDepth ?? 64,
     handlerTimeout: Duration.decode(options.handlerTimeout ?? "30 seconds"),
-    debug
+    debug,
+    formatFor: alternatives.length === 0
+      ? () => format
+      : (accept) => {
+        if (accept === undefined) return format
+        const wanted = accept.toLowerCase()
+        return alternatives.find((alternative) => wanted.includes(alternative.contentType)) ?? format
+      }
   }
 }
 
 /**
  * @since 0.1.0
+ * @category layers
  */
-export const layer = (options: Options = {}): Layer.Layer<ErrataConfig> =>
-  Layer.sync(ErrataConfig, () => resolve(options))
+export const layer = (options: Options = {}): Layer.Layer<ErrataConfig> => Layer.sync(ErrataConfig, () => resolve(options))
 
 /**
  * The configuration as environment variables describe it:
- * `ERRATA_WIRE_FORMAT` (`oauth-style` | `code-message` | `nested-error` | `oauth-details` | `problem-details`),
- * `ERRATA_DEBUG` (a boolean), `ERRATA_MAX_BODY_BYTES`, `ERRATA_HANDLER_TIMEOUT` (a duration such as `30 seconds`) and
- * `ERRATA_PROBLEM_TYPE_BASE`.
+ * `ERRATA_WIRE_FORMAT` (the name of a built-in format: `oauth-style`, `code-message`, `nested-error`,
+ * `oauth-details`, `problem-details` or `google-rpc`), `ERRATA_DOCS_BASE` (the base of each error's documentation
+ * URI: RFC 9457 `type`, Google's `Help` link), `ERRATA_DEBUG` (a boolean), `ERRATA_MAX_BODY_BYTES` and
+ * `ERRATA_HANDLER_TIMEOUT` (a duration such as `30 seconds`).
  *
  * @since 0.1.0
+ * @category config
  */
 export const options: Config.Config<Options> = Config.all({
-  wireFormat: Config.literal(...WireFormat.names)("ERRATA_WIRE_FORMAT").pipe(Config.withDefault("oauth-details" as const)),
+  name: Config.literal(...Object.keys(byName("/errors/")))("ERRATA_WIRE_FORMAT").pipe(
+    Config.withDefault("oauth-details")
+  ),
+  documentationBase: Config.string("ERRATA_DOCS_BASE").pipe(Config.withDefault("/errors/")),
   debug: Config.boolean("ERRATA_DEBUG").pipe(Config.withDefault(false)),
   maxBodyBytes: Config.integer("ERRATA_MAX_BODY_BYTES").pipe(
     Config.validate({ message: "must be a positive number of bytes", validation: (n) => n > 0 }),
     Config.withDefault(1024 * 1024)
   ),
-  handlerTimeout: Config.duration("ERRATA_HANDLER_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30))),
-  problemTypeBase: Config.string("ERRATA_PROBLEM_TYPE_BASE").pipe(Config.withDefault("/errors/"))
-})
+  handlerTimeout: Config.duration("ERRATA_HANDLER_TIMEOUT").pipe(Config.withDefault(Duration.seconds(30)))
+}).pipe(Config.map(({ documentationBase, name, ...rest }) => ({ ...rest, format: byName(documentationBase)[name]! })))
 
 /**
  * @since 0.1.0
+ * @category layers
  */
-export const layerConfig: Layer.Layer<ErrataConfig, import("effect/ConfigError").ConfigError> = Layer.effect(
+export const layerConfig: Layer.Layer<ErrataConfig, ConfigError.ConfigError> = Layer.effect(
   ErrataConfig,
   Effect.map(options, resolve)
 )

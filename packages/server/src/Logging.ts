@@ -1,9 +1,8 @@
 /**
  * How an Errata server writes its logs: structured, one flat JSON object per line
- * (`{"timestamp","level","message",…annotations,"cause"?}`), written in batches. A log line per error response is a
- * requirement, so the line is built directly with `JSON.stringify` (Effect's `jsonLogger` walks every value for
- * cycles: about 0.14 M of 2.44 M instructions per error response in the first, in-process version of
- * `pnpm bench:instructions`) and lines are gathered for a few milliseconds and written together.
+ * (`{"timestamp","level","message",…annotations,"cause"?}`), written in batches. Every error response is logged, so
+ * the line is built directly with `JSON.stringify` (Effect's `jsonLogger` walks every value for cycles first) and
+ * lines are gathered for a few milliseconds and written together.
  *
  * @since 0.1.0
  */
@@ -16,10 +15,10 @@ const isFields = (u: unknown): u is Readonly<Record<string, unknown>> =>
 /**
  * One JSON line per log entry: timestamp, level, message, the annotations as members, and the cause when there is one.
  * A message that is a plain object is spread into the line: `Effect.logWarning({ message: "request failed", status })`
- * gives the same line as annotations would, for less: `Effect.annotateLogs` sets a fiber-local map per key (about
- * 0.2 M of 2.1 M instructions per error response in the first, in-process version of `pnpm bench:instructions`).
+ * gives the same line as annotations would, without `Effect.annotateLogs` setting a fiber-local map per key.
  *
  * @since 0.1.0
+ * @category loggers
  */
 export const jsonLine: Logger.Logger<unknown, string> = Logger.make(({ annotations, cause, date, logLevel, message }) => {
   const parts = Array.isArray(message) ? message : [message]
@@ -41,11 +40,11 @@ const inMemoryTracer = Effect.runSync(Effect.tracer)
 
 /**
  * `Logger.tracerLogger`, which copies every log entry onto the current span as an event, but only when a tracer
- * that exports spans is installed (`Layer.setTracer`, e.g. OpenTelemetry's): on the spans of Effect's own tracer
- * the events are never read, and copying them was about 3% of a server's time on an error response (the line's
- * message is stringified again, the fiber's name rebuilt).
+ * that exports spans is installed (`Layer.setTracer`, e.g. OpenTelemetry's): nothing reads the events on the spans
+ * of Effect's own tracer, and copying them stringifies each line a second time.
  *
  * @since 0.1.0
+ * @category loggers
  */
 export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((options) => {
   const tracer = Context.get(FiberRefs.getOrDefault(options.context, DefaultServices.currentServices), Tracer.Tracer)
@@ -58,6 +57,7 @@ export const spanEventLogger: Logger.Logger<unknown, void> = Logger.make((option
  * log entries become span events only when traces are exported (see `spanEventLogger`).
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layerJson = (options: { readonly window?: Duration.DurationInput } = {}): Layer.Layer<never> =>
   // In sequence, as Logger.replaceScoped does: each step restores the loggers it found when the scope closes, so a

@@ -1,21 +1,19 @@
 /**
  * The OpenAPI document of an Errata server, at `/openapi.json`, and a docs page at `/docs`. Unlike HttpApi's own
- * document, each error response shows the body the server really sends — the configured wire format's envelope,
- * and RFC 9457 for callers that ask for it — with `X-Request-ID` and `Retry-After`, and lists only the errors an
- * endpoint can answer with: its declared ones, plus the framework's that apply to it.
+ * document, each error response shows the body the server really sends — in each wire format it answers in, under
+ * that format's content type — with `X-Request-ID` and `Retry-After`, and lists only the errors an endpoint can
+ * answer with: its declared ones, plus the framework's that apply to it (`ErrataApi.frameworkErrors`).
  *
  * @since 0.1.0
  */
-import type { HttpApiGroup } from "@effect/platform"
 import { HttpApi, HttpApiBuilder, HttpApiScalar, HttpServerResponse, OpenApi } from "@effect/platform"
-import type { AnyCatalogErrorClass } from "@errata/domain"
-import { Catalog, InternalError, PayloadTooLarge, RateLimitExceeded, Timeout, UnsupportedMediaType } from "@errata/domain"
-import type { WireFormat } from "@errata/domain"
-import { Context, Effect, Layer, Option } from "effect"
+import type { HttpApiEndpoint } from "@effect/platform"
+import type { CatalogError } from "@errata/domain"
+import { ErrataApi } from "@errata/domain"
+import { Context, Effect, Layer, Option, Predicate } from "effect"
 import type { Resolved } from "./ErrataConfig.js"
-import { ErrataConfig } from "./ErrataConfig.js"
+import * as ErrataConfig from "./ErrataConfig.js"
 import { RateLimit } from "./RateLimit.js"
-import { malformedJsonClass, validationClass } from "./ServerFailure.js"
 
 const requestIdHeader = {
   description: "The request id: the caller's X-Request-ID when well formed, else a new one",
@@ -24,50 +22,78 @@ const requestIdHeader = {
 const retryAfterHeader = { description: "Seconds to wait before retrying", schema: { type: "integer", minimum: 0 } }
 const allowHeader = { description: "The methods the path supports", schema: { type: "string" } }
 
-const bodySchema = (format: WireFormat.WireFormat<any>, classes: ReadonlyArray<AnyCatalogErrorClass>) => {
-  const schemas = classes.map((cls) => format.jsonSchema(cls))
-  return schemas.length === 1 ? schemas[0] : { oneOf: schemas }
-}
-
-const errorResponse = (config: Resolved, status: number, classes: ReadonlyArray<AnyCatalogErrorClass>) => {
-  const formats = config.format.name === "problem-details" ? [config.format] : [config.format, config.problemDetails]
+/**
+ * The response for one status: under each format's content type, the bodies of the classes that format answers
+ * with at that status (a format's own validation and malformed-body classes differ from another's).
+ */
+const errorResponse = (
+  status: number,
+  byFormat: ReadonlyArray<readonly [ErrataConfig.AnyFormat, ReadonlyArray<CatalogError.AnyClass>]>
+) => {
+  const codes = new Map<string, string>()
+  const content: Record<string, unknown> = {}
+  for (const [format, classes] of byFormat) {
+    const atStatus = classes.filter((cls) => cls.metadata.status === status)
+    if (atStatus.length === 0) continue
+    for (const cls of atStatus) codes.set(cls.metadata.code, cls.metadata.description)
+    const schemas = atStatus.map((cls) => format.jsonSchema(cls))
+    content[format.contentType] = { schema: schemas.length === 1 ? schemas[0] : { oneOf: schemas } }
+  }
   return {
-    description: classes.map((cls) => `\`${cls.metadata.code}\`: ${cls.metadata.description}`).join("; "),
+    description: Array.from(codes, ([code, description]) => `\`${code}\`: ${description}`).join("; "),
     headers: {
       "X-Request-ID": requestIdHeader,
       ...(status === 429 || status === 503 ? { "Retry-After": retryAfterHeader } : {}),
       ...(status === 405 ? { "Allow": allowHeader } : {})
     },
-    content: Object.fromEntries(formats.map((format) => [format.contentType, { schema: bodySchema(format, classes) }]))
+    content
   }
 }
 
 const openApiPath = (path: string) => path.replace(/:(\w+)\??/g, "{$1}")
 
-/** Schemas under `components` that nothing refers to any more (the `_tag` bodies the error responses had). */
-const dropUnreferenced = (spec: Record<string, any>) => {
-  const schemas: Record<string, unknown> = spec.components?.schemas ?? {}
-  const referenced = new Set<string>()
-  const scan = (value: unknown) => {
-    for (const match of JSON.stringify(value).matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
-      const name = decodeURIComponent(match[1]!)
-      if (!referenced.has(name)) {
-        referenced.add(name)
-        scan(schemas[name])
-      }
+const componentPrefix = "#/components/schemas/"
+
+/** The component schemas a value refers to (`$ref`), directly. */
+const referencesIn = (value: unknown, found: Set<string>): Set<string> => {
+  if (Array.isArray(value)) value.forEach((item) => referencesIn(item, found))
+  else if (Predicate.isRecord(value)) {
+    for (const [key, member] of Object.entries(value)) {
+      if (key === "$ref" && typeof member === "string" && member.startsWith(componentPrefix)) {
+        found.add(decodeURIComponent(member.slice(componentPrefix.length)))
+      } else referencesIn(member, found)
     }
   }
-  scan({ ...spec, components: { ...spec.components, schemas: {} } })
+  return found
+}
+
+/** Keeps the component schemas something still refers to: HttpApi's own error bodies are replaced, and go. */
+const dropUnreferenced = (spec: Record<string, any>) => {
+  const schemas: Record<string, unknown> = spec.components?.schemas ?? {}
+  const kept = referencesIn({ ...spec, components: { ...spec.components, schemas: {} } }, new Set())
+  let size = -1
+  while (size !== kept.size) {
+    size = kept.size
+    for (const name of Array.from(kept)) referencesIn(schemas[name], kept)
+  }
   spec.components = {
     ...spec.components,
-    schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => referenced.has(name)))
+    schemas: Object.fromEntries(Object.entries(schemas).filter(([name]) => kept.has(name)))
   }
 }
+
+const hasInput = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps) =>
+  Option.isSome(endpoint.payloadSchema) || Option.isSome(endpoint.pathSchema) ||
+  Option.isSome(endpoint.urlParamsSchema) || Option.isSome(endpoint.headersSchema)
+
+const hasBody = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps) =>
+  Option.isSome(endpoint.payloadSchema) && endpoint.method !== "GET" && endpoint.method !== "HEAD"
 
 /**
  * The OpenAPI document of `api` as a server with this configuration answers.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (
   api: HttpApi.HttpApi.Any,
@@ -75,42 +101,47 @@ export const make = (
   options: { readonly rateLimited: boolean }
 ): Record<string, any> => {
   const spec = structuredClone(OpenApi.fromApi(api as HttpApi.HttpApi.AnyWithProps)) as Record<string, any>
-  const catalog = config.format.catalog
-  const validation = validationClass(config.format)
-  const malformedJson = malformedJsonClass(config.format)
+  const framework = new Map(config.formats.map((format) => [format, ErrataApi.frameworkErrors([format])]))
 
-  for (const group of Object.values((api as HttpApi.HttpApi.AnyWithProps).groups) as Array<HttpApiGroup.HttpApiGroup.AnyWithProps>) {
-    for (const endpoint of Object.values(group.endpoints)) {
+  HttpApi.reflect(api as HttpApi.HttpApi.AnyWithProps, {
+    onGroup: () => {},
+    onEndpoint: ({ endpoint, errors }) => {
       const operation = spec.paths?.[openApiPath(endpoint.path)]?.[endpoint.method.toLowerCase()]
-      if (operation === undefined) continue
-      const hasPayload = Option.isSome(endpoint.payloadSchema) && endpoint.method !== "GET" && endpoint.method !== "HEAD"
-      const hasInput = hasPayload || Option.isSome(endpoint.pathSchema) || Option.isSome(endpoint.urlParamsSchema) ||
-        Option.isSome(endpoint.headersSchema)
-      const classes = new Set<AnyCatalogErrorClass>([
-        ...Catalog.classesIn(catalog, endpoint.errorSchema.ast),
-        ...Catalog.classesIn(catalog, group.errorSchema.ast),
-        ...(hasInput ? [validation] : []),
-        ...(hasPayload ? [malformedJson, PayloadTooLarge, UnsupportedMediaType] : []),
-        ...(options.rateLimited ? [RateLimitExceeded] : []),
-        InternalError,
-        Timeout
-      ] as Array<AnyCatalogErrorClass>)
-      const byStatus = new Map<number, Array<AnyCatalogErrorClass>>()
-      for (const cls of classes) {
-        byStatus.set(cls.metadata.status, [...(byStatus.get(cls.metadata.status) ?? []), cls])
+      if (operation === undefined) return
+      const endpointProps = endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+      const applies = {
+        any: true,
+        input: hasInput(endpointProps),
+        body: hasBody(endpointProps),
+        rate_limit: options.rateLimited
       }
+      const declared = Array.from(errors.values()).flatMap(({ ast }) =>
+        Option.isSome(ast) ? ErrataApi.ownClassesIn(ast.value) : []
+      )
+      const byFormat = config.formats.map((format) =>
+        [
+          format,
+          Array.from(
+            new Set([
+              ...declared,
+              ...framework.get(format)!.filter(({ occasion }) => applies[occasion]).map(({ error }) => error)
+            ])
+          )
+        ] as const
+      )
+      const statuses = new Set(byFormat.flatMap(([, classes]) => classes.map((cls) => cls.metadata.status)))
       const responses: Record<string, any> = {}
       for (const [status, response] of Object.entries<any>(operation.responses ?? {})) {
         if (Number(status) < 400) {
           responses[status] = { ...response, headers: { ...response.headers, "X-Request-ID": requestIdHeader } }
         }
       }
-      for (const [status, statusClasses] of [...byStatus].sort(([a], [b]) => a - b)) {
-        responses[String(status)] = errorResponse(config, status, statusClasses)
+      for (const status of Array.from(statuses).sort((a, b) => a - b)) {
+        responses[String(status)] = errorResponse(status, byFormat)
       }
       operation.responses = responses
     }
-  }
+  })
   dropUnreferenced(spec)
   return spec
 }
@@ -119,10 +150,11 @@ export const make = (
  * Serves `/openapi.json` and a docs page at `/docs` (Scalar, bundled: it loads nothing from elsewhere).
  *
  * @since 0.1.0
+ * @category layers
  */
-export const layer = (api: HttpApi.HttpApi.Any): Layer.Layer<never, never, ErrataConfig> =>
+export const layer = (api: HttpApi.HttpApi.Any): Layer.Layer<never, never, ErrataConfig.ErrataConfig> =>
   Layer.unwrapEffect(Effect.gen(function*() {
-    const config = yield* ErrataConfig
+    const config = yield* ErrataConfig.ErrataConfig
     const rateLimit = yield* Effect.serviceOption(RateLimit)
     const spec = make(api, config, { rateLimited: Option.isSome(rateLimit) })
     const json = JSON.stringify(spec)

@@ -4,16 +4,17 @@
  * a rejected request gets 429 `rate_limit_exceeded` with `Retry-After`, the IETF draft's `RateLimit` and
  * `RateLimit-Policy` headers, and `X-RateLimit-Limit`/`-Remaining`/`-Reset`. Every allowed response carries the
  * same headers. When the store fails (Redis unreachable), requests are let through and the failure is logged.
+ * The Redis store is in `RateLimitRedis`, apart, so that only servers that use it load `ioredis`.
  *
  * @since 0.1.0
  */
 import * as RateLimiter from "@effect/experimental/RateLimiter"
-import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
 import type { HttpServerRequest } from "@effect/platform"
 import { Cause, Context, Duration, Effect, Either, Layer, Option } from "effect"
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Options {
   /** Requests allowed per window and key. */
@@ -32,7 +33,10 @@ export interface Options {
 }
 
 /**
+ * What the limiter decided for a request, with the headers that tell the caller.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface Decision {
   readonly allowed: boolean
@@ -43,6 +47,7 @@ export interface Decision {
 
 /**
  * @since 0.1.0
+ * @category tags
  */
 export class RateLimit extends Context.Tag("errata/RateLimit")<RateLimit, {
   readonly options: Required<Pick<Options, "limit" | "policy">> & { readonly windowSeconds: number }
@@ -53,6 +58,7 @@ export class RateLimit extends Context.Tag("errata/RateLimit")<RateLimit, {
  * The client's address, as the socket reports it.
  *
  * @since 0.1.0
+ * @category keys
  */
 export const byRemoteAddress = (request: HttpServerRequest.HttpServerRequest): string =>
   Option.getOrElse(request.remoteAddress, () => "unknown")
@@ -70,7 +76,10 @@ const headersOf = (policy: string, limit: number, windowSeconds: number, remaini
 const allowAll: Decision = { allowed: true, retryAfter: 0, headers: {} }
 
 /**
+ * Rate limiting on the `RateLimiter` of the context.
+ *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (options: Options): Effect.Effect<Context.Tag.Service<RateLimit>, never, RateLimiter.RateLimiter> =>
   Effect.gen(function*() {
@@ -120,6 +129,7 @@ export const make = (options: Options): Effect.Effect<Context.Tag.Service<RateLi
  * Rate limiting on the `RateLimiter` store the context provides.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layer = (options: Options): Layer.Layer<RateLimit, never, RateLimiter.RateLimiterStore> =>
   Layer.effect(RateLimit, make(options)).pipe(Layer.provide(RateLimiter.layer))
@@ -128,28 +138,7 @@ export const layer = (options: Options): Layer.Layer<RateLimit, never, RateLimit
  * Rate limiting with buckets in this process's memory.
  *
  * @since 0.1.0
+ * @category layers
  */
 export const layerMemory = (options: Options): Layer.Layer<RateLimit> =>
   layer(options).pipe(Layer.provide(RateLimiter.layerStoreMemory))
-
-/**
- * Rate limiting with buckets in Redis, shared by every server that uses the same Redis and prefix.
- *
- * @since 0.1.0
- */
-export const layerRedis = (options: Options & { readonly url: string; readonly prefix?: string }): Layer.Layer<RateLimit> => {
-  const url = new URL(options.url)
-  const db = Number(url.pathname.slice(1) || "0")
-  return layer({ storeTimeout: "500 millis", ...options }).pipe(
-    Layer.provide(RateLimiterRedis.layerStore({
-      host: url.hostname,
-      port: Number(url.port || "6379"),
-      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-      db: Number.isInteger(db) ? db : 0,
-      prefix: options.prefix ?? "errata:ratelimit:",
-      maxRetriesPerRequest: 1,
-      connectTimeout: 2_000
-    }))
-  )
-}

@@ -4,12 +4,15 @@
  *
  * @since 0.1.0
  */
-import { RequestId } from "@errata/domain"
+import { CatalogError } from "@errata/domain"
 import { Context, Schema } from "effect"
 import { randomFillSync } from "node:crypto"
 
 /**
+ * The id of the request being handled.
+ *
  * @since 0.1.0
+ * @category tags
  */
 export class CurrentRequestId extends Context.Tag("errata/CurrentRequestId")<CurrentRequestId, string>() {}
 
@@ -21,6 +24,7 @@ let offset = pool.length
  * A new request id, `req_` followed by 32 hex digits.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (): string => {
   if (offset === pool.length) {
@@ -31,12 +35,13 @@ export const make = (): string => {
   return `req_${pool.toString("hex", offset - 16, offset)}`
 }
 
-const isRequestId = Schema.is(RequestId)
+const isRequestId = Schema.is(CatalogError.RequestId)
 
 /**
  * The caller's request id if it is well formed (1 to 128 characters from `A-Z a-z 0-9 . _ ~ : -`), else a new one.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const fromHeader = (header: string | undefined): string =>
   header !== undefined && isRequestId(header) ? header : make()

@@ -1,36 +1,26 @@
-import { HttpClientRequest, HttpServer } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpClientRequest, HttpServer } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
-import {
-  BadRequest,
-  InternalError,
-  InvalidJson,
-  MethodNotAllowed,
-  NotFound,
-  PayloadTooLarge,
-  ServiceUnavailable,
-  Timeout,
-  UnsupportedMediaType,
-  ValidationError,
-  ValidationFailed,
-  WireFormat
-} from "@errata/domain"
-import { Effect, Stream } from "effect"
+import { BuiltinFormats, CatalogError, ErrataApi, GoogleRpc, WireFormat } from "@errata/domain"
+import { InternalError, NotFound, ServiceUnavailable, Timeout } from "@errata/domain/Errors"
+import { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
+import { ErrataServer } from "@errata/server"
+import { Cause, Effect, Exit, Layer, Schema, Stream } from "effect"
 import { connect } from "node:net"
-import type { LogEntry } from "./fixtures/TestServer.js"
-import { assertAnswers, json, secret, send, slowHandlers, testServer } from "./fixtures/TestServer.js"
+import type { Testing } from "@errata/server"
+import { assertAnswers, json, secret, send, serve, slowHandlers, testServer } from "./fixtures/TestServer.js"
 
 const requestId = "req_test_0001"
 
 const withId = (request: HttpClientRequest.HttpClientRequest) =>
   request.pipe(HttpClientRequest.setHeader("x-request-id", requestId))
 
-for (const name of WireFormat.names) {
-  const format = WireFormat.make(name)
-  const logs: Array<LogEntry> = []
+for (const format of BuiltinFormats.all) {
+  const logs: Array<Testing.LogEntry> = []
+  const { malformedBody, validationError } = format.envelope
 
   // The server keeps the real clock (its timeout is real time); only the tests' own effects see the TestClock.
-  layer(testServer({ config: { wireFormat: name, maxBodyBytes: 200_000 }, logs }), { excludeTestServices: true })(
-    `ErrataServer in ${name}`,
+  layer(testServer({ config: { format, maxBodyBytes: 200_000 }, logs }), { excludeTestServices: true })(
+    `ErrataServer in ${format.name}`,
     (it) => {
     const assertAnswer = assertAnswers(format, requestId)
 
@@ -52,9 +42,7 @@ for (const name of WireFormat.names) {
     it.effect("answers malformed JSON with 400", () =>
       assertAnswer(
         json("POST", "/people", "{\"name\": \"Ann\", "),
-        name === "oauth-details" || name === "problem-details"
-          ? new InvalidJson({ message: "The request body is not valid JSON" })
-          : new BadRequest({ message: "The request body is not valid JSON" })
+        new malformedBody({ message: "The request body is not valid JSON" })
       ))
 
     it.effect("answers an unsupported content type with 415", () =>
@@ -92,9 +80,7 @@ for (const name of WireFormat.names) {
         for (const body of ["", "[1]", "null", "\"text\""]) {
           const answer = yield* assertAnswer(
             json("POST", "/people", body),
-            name === "oauth-style"
-              ? new ValidationFailed({ message: "Validation failed", fieldErrors })
-              : new ValidationError({ message: "Validation failed", fieldErrors })
+            new validationError({ message: "Validation failed", fieldErrors })
           )
           assert.notInclude(answer.body, "Person")
         }
@@ -109,9 +95,7 @@ for (const name of WireFormat.names) {
         ]
         const answer = yield* assertAnswer(
           json("POST", "/people", JSON.stringify({ name: "", age: 1.5, address: {} })),
-          name === "oauth-style"
-            ? new ValidationFailed({ message: "Validation failed", fieldErrors })
-            : new ValidationError({ message: "Validation failed", fieldErrors })
+          new validationError({ message: "Validation failed", fieldErrors })
         )
         assert.notInclude(answer.body, "Person")
         assert.notInclude(answer.body, "└─")
@@ -120,9 +104,7 @@ for (const name of WireFormat.names) {
     it.effect("answers a body nested deeper than the limit with 400, before any schema sees it", () =>
       assertAnswer(
         json("POST", "/people", `{"name": "Ann", "age": ${"[".repeat(50_000)}${"]".repeat(50_000)}}`),
-        name === "oauth-details" || name === "problem-details"
-          ? new InvalidJson({ message: "The request body nests deeper than 64 levels" })
-          : new BadRequest({ message: "The request body nests deeper than 64 levels" })
+        new malformedBody({ message: "The request body nests deeper than 64 levels" })
       ))
 
     it.effect("takes nesting within the limit, and brackets inside strings do not count", () =>
@@ -185,7 +167,7 @@ for (const name of WireFormat.names) {
           1
         )
         assert.strictEqual(answer.headers["retry-after"], "1")
-        assert.strictEqual(JSON.parse(answer.body).retry_after, format.carries.retryAfterInBody ? 1 : undefined)
+        assert.strictEqual(format.decode(answer).retryAfter, 1)
       }))
 
     it.effect("answers RFC 9457 to a request that accepts application/problem+json", () =>
@@ -283,7 +265,7 @@ describe("ErrataServer debug mode", () => {
 })
 
 describe("ErrataServer when the caller hangs up", () => {
-  const logs: Array<LogEntry> = []
+  const logs: Array<Testing.LogEntry> = []
   layer(testServer({ logs }), { excludeTestServices: true })("during a handler", (it) => {
     it.effect("stops the handler, and logs the abort without calling it a server error", () =>
       Effect.gen(function*() {
@@ -312,4 +294,51 @@ describe("ErrataServer when the caller hangs up", () => {
         }])
       }))
   })
+})
+
+describe("ErrataServer with formats given as values", () => {
+  const notFound = new NotFound({ message: "No item nope" })
+
+  layer(testServer({ config: { format: GoogleRpc.format, alternatives: [WireFormat.ProblemDetails] }, logs: [] }), {
+    excludeTestServices: true
+  })("Google's format, with RFC 9457 on request", (it) => {
+    it.effect("answers in the configured format, and in an alternative the request's Accept names", () =>
+      Effect.gen(function*() {
+        yield* assertAnswers(GoogleRpc.format, requestId)(HttpClientRequest.get("/items/nope"), notFound)
+        const problem = yield* send(
+          withId(HttpClientRequest.get("/items/nope")).pipe(HttpClientRequest.setHeader("accept", "application/problem+json"))
+        )
+        assert.strictEqual(problem.headers["content-type"], "application/problem+json")
+        assert.strictEqual(problem.body, WireFormat.ProblemDetails.encode(notFound, { requestId }).body)
+      }))
+  })
+
+  it.live("refuses to start when a format cannot carry an error of the API, naming the class and the field", () =>
+    Effect.gen(function*() {
+      class Clashing extends CatalogError.Class<Clashing>()("Clashing", {
+        code: "clashing",
+        status: 409,
+        category: "conflict",
+        description: "d",
+        resolution: "r",
+        fields: { details: Schema.String }
+      }) {}
+      class ClashingApi extends ErrataApi.make("clashing").add(
+        HttpApiGroup.make("g").add(HttpApiEndpoint.get("get", "/x").addError(Clashing))
+      ) {}
+      const handlers = ErrataServer.group(ClashingApi, "g", (h) => h.handle("get", () => Effect.void))
+      const started = yield* Effect.exit(Layer.build(serve(ClashingApi, handlers, { logs: [] })).pipe(Effect.scoped))
+      assert.isTrue(Exit.isFailure(started))
+      assert.include(
+        Cause.pretty((started as Exit.Failure<unknown, unknown>).cause),
+        "the oauth-details format cannot carry Clashing: its field \"details\" is a member of the envelope"
+      )
+      // Google's format keeps an error's own fields apart from its envelope: the same API is served.
+      const google = yield* Effect.exit(
+        Layer.build(serve(ClashingApi, handlers, { config: { format: GoogleRpc.format, alternatives: [] }, logs: [] })).pipe(
+          Effect.scoped
+        )
+      )
+      assert.isTrue(Exit.isSuccess(google))
+    }))
 })

@@ -1,9 +1,12 @@
 import { HttpApiBuilder, HttpClientRequest, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
-import { MethodNotAllowed, NotFound, WireFormat } from "@errata/domain"
-import { ErrataConfig, ErrataServer, RouteTable } from "@errata/server"
+import { WireFormat } from "@errata/domain"
+import { NotFound } from "@errata/domain/Errors"
+import { MethodNotAllowed } from "@errata/domain/FrameworkErrors"
+import { ErrataConfig, ErrataServer } from "@errata/server"
 import { Effect, Layer, Logger, LogLevel } from "effect"
-import type { LogEntry } from "./fixtures/TestServer.js"
+import * as RouteTable from "../src/internal/routeTable.js"
+import type { Testing } from "@errata/server"
 import { assertAnswers, json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
 
 /** Routes beside the API's: a health check and a mounted app. */
@@ -13,14 +16,14 @@ const besideTheApi = HttpApiBuilder.Router.use((router) =>
     router.mountApp("/static", HttpServerResponse.text("static"))
   ]))
 
-const format = WireFormat.make("oauth-details")
+const format = WireFormat.OAuthDetails
 const requestId = "req_route_0001"
 
 const assertAnswer = assertAnswers(format, requestId)
 
-const logs: Array<LogEntry> = []
+const logs: Array<Testing.LogEntry> = []
 
-layer(testServer({ config: { wireFormat: "oauth-details" }, routes: besideTheApi, logs }))("ErrataServer routing", (it) => {
+layer(testServer({ config: { format }, routes: besideTheApi, logs }))("ErrataServer routing", (it) => {
   it.effect("serves routes and mounts added beside the API", () =>
     Effect.gen(function*() {
       const health = yield* send(HttpClientRequest.get("/health"))
@@ -102,8 +105,10 @@ describe("ErrataServer under HttpApiBuilder.toWebHandler", () => {
   it("shares the router with the handler: known routes served, unknown ones answered in the format", async () => {
     const { dispose, handler } = HttpApiBuilder.toWebHandler(
       Layer.mergeAll(
-        HttpApiBuilder.api(TestApi).pipe(Layer.provide(TestHandlers)),
-        ErrataServer.layer.pipe(Layer.provide(ErrataConfig.layer({ wireFormat: "code-message" }))),
+        ErrataServer.layer(TestApi).pipe(
+          Layer.provide(TestHandlers),
+          Layer.provide(ErrataConfig.layer({ format: WireFormat.CodeMessage }))
+        ),
         HttpServer.layerContext,
         Logger.minimumLogLevel(LogLevel.None)
       )
@@ -113,7 +118,7 @@ describe("ErrataServer under HttpApiBuilder.toWebHandler", () => {
       assert.strictEqual(known.status, 200)
       assert.strictEqual(await known.text(), "\"an item\"")
       const unknown = await handler(new Request("http://localhost/no/such/route", { headers: { "x-request-id": requestId } }))
-      const wire = WireFormat.make("code-message").encode(new NotFound({ message: "No such endpoint" }), { requestId })
+      const wire = WireFormat.CodeMessage.encode(new NotFound({ message: "No such endpoint" }), { requestId })
       assert.strictEqual(unknown.status, 404)
       assert.strictEqual(await unknown.text(), wire.body)
     } finally {

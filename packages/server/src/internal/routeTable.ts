@@ -3,16 +3,12 @@
  * mount added to `HttpApiBuilder.Router` (the OpenAPI document, the docs page, a health check). With it the
  * middleware answers a request no route serves — 404, or 405 with `Allow` — without running HttpApi's router, which
  * would build a `RouteNotFound` error, stack trace and all, only for the middleware to turn it into the same answer.
- *
- * @since 0.1.0
  */
 import type { HttpRouter } from "@effect/platform"
 import { Chunk } from "effect"
 import * as FindMyWay from "find-my-way-ts"
 
-/**
- * @since 0.1.0
- */
+/** A router's routes and mounts, for lookups. */
 export interface RouteTable {
   /**
    * Whether a route or a mount may serve the request. It errs on the side of "may": the table matches paths as
@@ -26,8 +22,6 @@ export interface RouteTable {
 
 /**
  * A request URL's path: the URL without its query.
- *
- * @since 0.1.0
  */
 export const pathOf = (url: string): string => {
   const query = url.indexOf("?")
@@ -36,8 +30,6 @@ export const pathOf = (url: string): string => {
 
 /**
  * The table of a router's routes and mounts, read once: build it from the router the server serves.
- *
- * @since 0.1.0
  */
 export const make = (router: HttpRouter.HttpRouter<any, any>): RouteTable => {
   const table = FindMyWay.make<true>({ maxParamLength: Number.MAX_SAFE_INTEGER })

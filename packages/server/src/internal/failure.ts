@@ -1,60 +1,36 @@
 /**
  * What a failed request becomes on the wire: every way a request can fail — a handler's declared error, bad input, an
- * unknown route, an oversized body, a timeout, a defect — mapped to one catalog error.
- *
- * @since 0.1.0
+ * unknown route, an oversized body, a timeout, a defect — mapped to one catalog error. Which class a validation
+ * failure or a malformed body is answered with is the wire format's own choice (its envelope's).
  */
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import * as HttpServerError from "@effect/platform/HttpServerError"
-import type { AnyCatalogError, FieldError, WireFormat } from "@errata/domain"
-import {
-  BadRequest,
-  InternalError,
-  InvalidJson,
-  isCatalogError,
-  MethodNotAllowed,
-  NotFound,
-  PayloadTooLarge,
-  RateLimitExceeded,
-  Timeout,
-  UnsupportedMediaType,
-  ValidationError,
-  ValidationFailed
-} from "@errata/domain"
+import type { WireFormat } from "@errata/domain"
+import { CatalogError } from "@errata/domain"
+import { InternalError, NotFound, RateLimitExceeded, Timeout } from "@errata/domain/Errors"
+import { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
 import { Cause, Data, Option } from "effect"
 
-/**
- * The failure the server raises when a request outlives the handler timeout.
- *
- * @since 0.1.0
- */
+/** The failure the server raises when a request outlives the handler timeout. */
 export class RequestTimedOut extends Data.TaggedError("RequestTimedOut")<{}> {}
 
-/**
- * The failure the server raises for a request body it refuses before reading it.
- *
- * @since 0.1.0
- */
+/** The failure the server raises for a request body it refuses before reading it. */
 export class BodyRejected extends Data.TaggedError("BodyRejected")<{
   readonly reason: "too_large" | "unsupported_media_type" | "too_deep"
   readonly contentType?: string | undefined
 }> {}
 
-/**
- * @since 0.1.0
- */
+/** A failed request's answer. */
 export interface Classified {
-  readonly error: AnyCatalogError
+  readonly error: CatalogError.CatalogError
   /** For failures that are the server's fault (500): the whole cause, to log; it never reaches the client. */
   readonly internal: Cause.Cause<unknown> | undefined
   readonly headers: Readonly<Record<string, string>>
 }
 
-/**
- * @since 0.1.0
- */
+/** What the classification needs to know of the request. */
 export interface Request {
-  readonly format: WireFormat.WireFormat<any>
+  readonly format: WireFormat.WireFormat<any, any, any>
   /** Whether the request reached its handler: a decode failure after that is the handler's, not the caller's. */
   readonly handlerEntered: boolean
   readonly maxBodyBytes: number
@@ -63,12 +39,9 @@ export interface Request {
 
 const noHeaders: Readonly<Record<string, string>> = {}
 
-const answer = (error: AnyCatalogError, headers = noHeaders): Classified => ({ error, internal: undefined, headers })
+const answer = (error: CatalogError.CatalogError, headers = noHeaders): Classified => ({ error, internal: undefined, headers })
 
-/**
- * The server builds its errors from values it controls, so they skip the constructor's validation (`true`): about
- * a tenth of the instructions of an error response in the first, in-process version of `pnpm bench:instructions`.
- */
+/** The server builds its errors from values it controls: they skip the constructor's validation. */
 const trusted = true
 
 const internal = (cause: Cause.Cause<unknown>): Classified => ({
@@ -77,29 +50,11 @@ const internal = (cause: Cause.Cause<unknown>): Classified => ({
   headers: noHeaders
 })
 
-/**
- * The class of a request validation error in a format: seed 000 (`oauth-style`) documents 400 `validation_failed`;
- * the others use 422 `validation_error`.
- *
- * @since 0.1.0
- */
-export const validationClass = (format: WireFormat.WireFormat<any>) =>
-  format.name === "oauth-style" ? ValidationFailed : ValidationError
+const validationError = (format: WireFormat.WireFormat<any, any, any>, fieldErrors: ReadonlyArray<CatalogError.FieldError>) =>
+  new format.envelope.validationError({ message: "Validation failed", fieldErrors }, trusted)
 
-/**
- * The class of a malformed body in a format: `invalid_json` is seed 004's code (and ours, in problem details); the
- * other seeds only have `bad_request`.
- *
- * @since 0.1.0
- */
-export const malformedJsonClass = (format: WireFormat.WireFormat<any>) =>
-  format.name === "oauth-details" || format.name === "problem-details" ? InvalidJson : BadRequest
-
-const validationError = (format: WireFormat.WireFormat<any>, fieldErrors: ReadonlyArray<FieldError>) =>
-  new (validationClass(format))({ message: "Validation failed", fieldErrors }, trusted)
-
-const malformedJson = (format: WireFormat.WireFormat<any>, message = "The request body is not valid JSON") =>
-  new (malformedJsonClass(format))({ message }, trusted)
+const malformedJson = (format: WireFormat.WireFormat<any, any, any>, message = "The request body is not valid JSON") =>
+  new format.envelope.malformedBody({ message }, trusted)
 
 /** An issue about the whole body (or the whole set of parameters) has an empty path: it is reported as `body`. */
 const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.length === 0 ? "body" : path.map(String).join(".")
@@ -119,9 +74,9 @@ const fieldMessage = (message: string) => {
  * is left out: those say what is wrong (an optional `address: {}` reports `address.city is required`, not also
  * `address: Expected undefined`).
  */
-const fieldErrorsOf = (error: HttpApiDecodeError): ReadonlyArray<FieldError> => {
+const fieldErrorsOf = (error: HttpApiDecodeError): ReadonlyArray<CatalogError.FieldError> => {
   const fields = error.issues.map((issue) => fieldPath(issue.path))
-  const byField = new Map<string, FieldError>()
+  const byField = new Map<string, CatalogError.FieldError>()
   error.issues.forEach((issue, i) => {
     const field = fields[i]!
     const explainedDeeper = fields.some((other) => other.startsWith(field === "" ? "" : `${field}.`) && other !== field)
@@ -136,36 +91,26 @@ const isBodyTooLarge = (u: unknown) =>
 const payloadTooLarge = (limit: number) =>
   answer(new PayloadTooLarge({ message: `The request body is larger than ${limit} bytes` }, trusted))
 
-/**
- * A request over its client's rate limit.
- *
- * @since 0.1.0
- */
+/** A request over its client's rate limit. */
 export const rateLimited = (retryAfter: number): Classified =>
   answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
 
 /** One answer for every unknown route: it carries nothing of the request (the request id goes on the wire apart). */
 const unknownRoute = answer(new NotFound({ message: "No such endpoint" }, trusted))
 
-/**
- * A request no route serves: 405 with `Allow` when its path has routes for other methods, else 404.
- *
- * @since 0.1.0
- */
+/** A request no route serves: 405 with `Allow` when its path has routes for other methods, else 404. */
 export const noRoute = (allowedMethods: ReadonlyArray<string>): Classified => {
   if (allowedMethods.length === 0) return unknownRoute
   const allow = allowedMethods.join(", ")
   return answer(new MethodNotAllowed({ message: `This endpoint supports ${allow}` }, trusted), { allow })
 }
 
-/**
- * @since 0.1.0
- */
+/** The answer to a request that failed with `cause`. */
 export const classify = (cause: Cause.Cause<unknown>, request: Request): Classified => {
   const failure = Cause.failureOption(cause)
   if (Option.isSome(failure)) {
     const error = failure.value
-    if (isCatalogError(error)) return answer(error)
+    if (CatalogError.is(error)) return answer(error)
     if (error instanceof HttpApiDecodeError) {
       return request.handlerEntered ? internal(cause) : answer(validationError(request.format, fieldErrorsOf(error)))
     }

@@ -2,17 +2,13 @@
  * Debug details for an error response (seed 004's "Debug Mode"): the stack trace, the request body and headers with
  * secrets redacted, and a timestamp. Only an operator can turn debug mode on (`ErrataConfig`), and then only requests
  * that send `X-Debug: true` get the details.
- *
- * @since 0.1.0
  */
 import type { HttpServerRequest } from "@effect/platform"
-import type { AnyCatalogError } from "@errata/domain"
+import type { CatalogError } from "@errata/domain"
 import { Cause, DateTime, Effect } from "effect"
 
 /**
  * Names of members and headers whose values are secrets.
- *
- * @since 0.1.0
  */
 export const secretName = /pass(word|wd|phrase)?|secret|token|authorization|cookie|api[-_]?key|credential|private[-_]?key|session/i
 
@@ -21,8 +17,6 @@ const maxDepth = 16
 
 /**
  * A JSON value with the values of secret-named members replaced, and nesting deeper than 16 levels cut.
- *
- * @since 0.1.0
  */
 export const redact = (value: unknown, depth = 0): unknown => {
   if (typeof value !== "object" || value === null) return value
@@ -33,16 +27,12 @@ export const redact = (value: unknown, depth = 0): unknown => {
   )
 }
 
-/**
- * @since 0.1.0
- */
+/** Headers with the values of secret-named ones replaced. */
 export const redactHeaders = (headers: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, secretName.test(name) ? redacted : value]))
 
 /**
  * Whether a request asks for debug details.
- *
- * @since 0.1.0
  */
 export const isRequested = (request: HttpServerRequest.HttpServerRequest): boolean =>
   request.headers["x-debug"]?.trim().toLowerCase() === "true"
@@ -63,12 +53,10 @@ const requestBody = (request: HttpServerRequest.HttpServerRequest, readBody: boo
     })
     : Effect.succeed(undefined)
 
-/**
- * @since 0.1.0
- */
+/** The debug details of an error response. */
 export const make = (options: {
   readonly request: HttpServerRequest.HttpServerRequest
-  readonly error: AnyCatalogError
+  readonly error: CatalogError.CatalogError
   readonly internal: Cause.Cause<unknown> | undefined
   /** False when the body was refused unread (too large, wrong type): it is not read for debugging either. */
   readonly readBody: boolean
