@@ -10,13 +10,13 @@
  * side effects, refreshes, and p50/p99 completion time.
  */
 import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
-import { AdminApi, CreateUser, UserId } from "@errata/domain"
 import { StandardRetryStrategy } from "@smithy/util-retry"
 import { Effect, FiberRef, Layer, Logger, LogLevel, Redacted, Ref, Schedule } from "effect"
 import ky from "ky"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { ErrataClient } from "../src/index.js"
+import { CreateUser, UserId, UsersApi } from "../test/fixtures/UsersApi.js"
 
 const deadlineMs = 10_000
 
@@ -295,7 +295,7 @@ const effectPolicy: Policy = async ({ scenario, url }) => {
 const errataPolicy: Policy = async ({ scenario, url }) => {
   const token = await Effect.runPromise(Ref.make("t0"))
   const client = await Effect.runPromise(
-    ErrataClient.make(AdminApi, {
+    ErrataClient.make(UsersApi, {
       baseUrl: url,
       retry: { deadline: deadlineMs },
       refresh: Effect.zipRight(

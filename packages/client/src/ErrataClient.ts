@@ -1,22 +1,26 @@
 /**
  * `ErrataClient.make(api, options)` derives a client from the shared API definition (`HttpApiClient.make`) whose
  * every call fails with exactly: the endpoint's declared catalog errors, `UnknownApiError`, or `TransportError` —
- * never a `ParseError` or a defect, whatever the server sends. Error responses are decoded from any wire format
- * (detected by shape unless one is configured) into the same tagged classes the server raised; a catalog error the
+ * never a `ParseError` or a defect, whatever the server sends. The errors it decodes are the ones the API declares
+ * (on the API, its groups and its endpoints, the framework's own included when the API comes from `ErrataApi.make`):
+ * a user's own error class arrives as itself, with no further configuration. Error responses are decoded from any
+ * of the built-in wire formats, recognised by their envelopes (or from the formats given); a catalog error the
  * endpoint does not declare becomes `UnknownApiError`. Calls are retried by `Retry.policy` under a budget shared by
  * the client, POST/PATCH carry an `Idempotency-Key` reused on every attempt, an expired token is refreshed once for
  * all concurrent calls, and every failed call is logged once with its code, status and request id.
  *
+ * A request that does not match its endpoint's schema — a value of the wrong type from code the compiler did not
+ * check — is a bug of the calling code: the call dies with `RequestEncodeError`, naming the endpoint and the
+ * fields, without sending anything.
+ *
  * @since 0.1.0
  */
-import type { HttpApi, HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
-import { HttpApiClient, HttpApiEndpoint, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
+import type { HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
+import { HttpApi, HttpApiClient, HttpApiEndpoint, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
-import type { AnyCatalogError } from "@errata/domain"
-import { Catalog, isCatalogError, metadataOf, UnknownApiError, WireFormat } from "@errata/domain"
+import { BuiltinFormats, Catalog, CatalogError, UnknownApiError, WireFormat } from "@errata/domain"
 import type { Types } from "effect"
-import { Cause, Clock, Data, Duration, Effect, Either, FiberRef, ParseResult } from "effect"
-import { randomUUID } from "node:crypto"
+import { Cause, Clock, Data, Duration, Effect, Either, FiberRef, ParseResult, Schema } from "effect"
 import * as Retry from "./Retry.js"
 import * as RetryBudget from "./RetryBudget.js"
 import { reasonOf, TransportError } from "./TransportError.js"
@@ -25,11 +29,26 @@ import { reasonOf, TransportError } from "./TransportError.js"
  * What a call can fail with, for an endpoint whose declared errors are `E`.
  *
  * @since 0.1.0
+ * @category models
  */
-export type CallError<E> = Exclude<E, HttpApiDecodeError> | UnknownApiError | TransportError
+export type CallError<E> = Exclude<E, HttpApiDecodeError> | UnknownApiError.UnknownApiError | TransportError
 
 /**
+ * The defect of a call whose request does not match its endpoint's schema; nothing was sent.
+ *
  * @since 0.1.0
+ * @category errors
+ */
+export class RequestEncodeError extends Schema.TaggedError<RequestEncodeError>()("RequestEncodeError", {
+  endpoint: Schema.String,
+  message: Schema.String
+}) {}
+
+/**
+ * A client method: the endpoint's request in, its success or a `CallError` out.
+ *
+ * @since 0.1.0
+ * @category models
  */
 export type Method<Endpoint, E> = [Endpoint] extends [
   HttpApiEndpoint.HttpApiEndpoint<
@@ -50,7 +69,10 @@ export type Method<Endpoint, E> = [Endpoint] extends [
   : never
 
 /**
+ * The methods of a group, by endpoint name.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Group<G, ApiError> = [G] extends [
   HttpApiGroup.HttpApiGroup<infer _Name, infer Endpoints, infer GroupError, infer _R, infer _TopLevel>
@@ -58,21 +80,34 @@ export type Group<G, ApiError> = [G] extends [
   : never
 
 /**
+ * A client of an API: its groups, by name.
+ *
  * @since 0.1.0
+ * @category models
  */
 export type Client<Groups extends HttpApiGroup.HttpApiGroup.Any, ApiError> = {
   readonly [G in Extract<Groups, { readonly topLevel: false }> as HttpApiGroup.HttpApiGroup.Name<G>]: Group<G, ApiError>
 }
 
 /**
+ * Any wire format, whatever its catalog.
+ *
  * @since 0.1.0
+ * @category models
+ */
+export type AnyFormat = WireFormat.WireFormat<any, any, any>
+
+/**
+ * @since 0.1.0
+ * @category models
  */
 export interface Options {
   readonly baseUrl: string | URL
-  /** The wire format of error responses, or `auto` (the default) to recognise it by shape. */
-  readonly format?: WireFormat.Name | "auto"
-  /** The errors to decode into. Default `Catalog.builtin`. */
-  readonly catalog?: Catalog.Catalog<AnyCatalogError>
+  /**
+   * The wire format of error responses, or several to recognise each response by its envelope. Default: every
+   * built-in format (`BuiltinFormats.all`).
+   */
+  readonly format?: AnyFormat | ReadonlyArray<AnyFormat>
   /** The retry policy's options, or `false` for no retries. */
   readonly retry?: Retry.Options | false
   /** The retry budget shared by this client's calls. */
@@ -87,19 +122,35 @@ export interface Options {
   readonly transformClient?: (client: HttpClient.HttpClient) => HttpClient.HttpClient
 }
 
+/**
+ * The decoder of a client's error responses: the formats given (or every built-in one), over the errors the API
+ * declares.
+ *
+ * @since 0.1.0
+ * @category decoding
+ */
+export const decoderOf = (
+  api: HttpApi.HttpApi.Any,
+  format: AnyFormat | ReadonlyArray<AnyFormat> = BuiltinFormats.all
+): WireFormat.Detecting => {
+  const catalog = Catalog.fromApi(api)
+  const formats = Array.isArray(format) ? format as ReadonlyArray<AnyFormat> : [format as AnyFormat]
+  return WireFormat.detect(formats.map((one) => WireFormat.withCatalog(one, catalog)))
+}
+
 /** An error response, decoded; it travels through HttpApiClient as a failure of the HttpClient. */
 class DecodedResponse extends Data.TaggedError("DecodedResponse")<{
-  readonly error: AnyCatalogError | UnknownApiError
+  readonly error: CatalogError.CatalogError | UnknownApiError.UnknownApiError
 }> {}
 
 /** The key of the logical call in progress, sent on every attempt. */
 const currentIdempotencyKey = FiberRef.unsafeMake<string | undefined>(undefined)
 
 /**
- * The status of the last response the call received, for errors that do not carry it. A mutable cell per call, so
- * that it is seen whichever fiber HttpApiClient reads the response in.
+ * Whether the call's request went out, and the status of the last response it received, for errors that do not
+ * carry it. A mutable cell per call, so that it is seen whichever fiber HttpApiClient reads the response in.
  */
-const lastResponse = FiberRef.unsafeMake<{ status: number }>({ status: 0 })
+const lastResponse = FiberRef.unsafeMake<{ sent: boolean; status: number }>({ sent: false, status: 0 })
 
 const replayableMethods = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
@@ -107,9 +158,25 @@ const expiredCodes = new Set(["token_expired", "session_expired"])
 
 /** `token_expired` or `session_expired`, whether the endpoint declares it or not. */
 const isExpired = (error: Retry.ClientError): boolean =>
-  error instanceof UnknownApiError
+  error instanceof UnknownApiError.UnknownApiError
     ? error.status === 401 && error.code !== undefined && expiredCodes.has(error.code)
-    : isCatalogError(error) && expiredCodes.has(metadataOf(error).code)
+    : CatalogError.is(error) && expiredCodes.has(CatalogError.metadataOf(error).code)
+
+/** Random hex, from the platform's cryptographic generator (Node and browsers alike). */
+const randomHex = (bytes: number): string =>
+  Array.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes)), (byte) => byte.toString(16).padStart(2, "0"))
+    .join("")
+
+/** A request's fields as a caller should read them: without the `, actual …` echo of values. */
+const encodeFailure = (endpoint: string, error: ParseResult.ParseError): RequestEncodeError =>
+  new RequestEncodeError({
+    endpoint,
+    message: `The request to ${endpoint} does not match its schema, and was not sent: ${
+      ParseResult.ArrayFormatter.formatErrorSync(error).map(({ message, path }) =>
+        `${path.length === 0 ? "request" : path.join(".")}: ${message.replace(/, actual [\s\S]*$/, "")}`
+      ).join("; ")
+    }`
+  })
 
 /** One refresh for every call that saw the same expired credentials. */
 const singleFlight = (refresh: Effect.Effect<void, unknown>) => {
@@ -125,7 +192,10 @@ const singleFlight = (refresh: Effect.Effect<void, unknown>) => {
 }
 
 /**
+ * A client of `api`, on the `HttpClient` of the context.
+ *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGroup.Any, ApiError, ApiR>(
   api: HttpApi.HttpApi<ApiId, Groups, ApiError, ApiR>,
@@ -136,10 +206,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
   HttpClient.HttpClient | HttpApiMiddleware.HttpApiMiddleware.Without<ApiR | HttpApiGroup.HttpApiGroup.ClientContext<Groups>>
 > =>
   Effect.gen(function*() {
-    const catalog = options.catalog ?? Catalog.builtin
-    const decoder = options.format === undefined || options.format === "auto"
-      ? WireFormat.detect({ catalog })
-      : WireFormat.make(options.format, { catalog })
+    const decoder = decoderOf(api, options.format)
     const budget = RetryBudget.make(options.budget)
     const refresher = options.refresh === undefined ? undefined : singleFlight(options.refresh)
     const attemptTimeout = options.attemptTimeout ?? "10 seconds"
@@ -148,10 +215,12 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
     const decodeErrors = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
       client.pipe(
         HttpClient.mapRequestEffect((request) =>
-          Effect.map(FiberRef.get(currentIdempotencyKey), (key) =>
-            key === undefined || request.headers["idempotency-key"] !== undefined
+          Effect.zipWith(FiberRef.get(currentIdempotencyKey), FiberRef.get(lastResponse), (key, last) => {
+            last.sent = true
+            return key === undefined || request.headers["idempotency-key"] !== undefined
               ? request
-              : HttpClientRequest.setHeader(request, "idempotency-key", key))
+              : HttpClientRequest.setHeader(request, "idempotency-key", key)
+          })
         ),
         HttpClient.transformResponse(Effect.flatMap((response) =>
           Effect.zipRight(
@@ -163,7 +232,10 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
                 new DecodedResponse({
                   error: Either.isRight(body)
                     ? decoder.decode({ status: response.status, headers: response.headers, body: new Uint8Array(body.right) })
-                    : new UnknownApiError({ status: response.status, message: "The response body could not be read" })
+                    : new UnknownApiError.UnknownApiError({
+                      status: response.status,
+                      message: "The response body could not be read"
+                    })
                 })
               ))
           )
@@ -183,10 +255,10 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
       const asCallError = (error: unknown, status: number): Retry.ClientError => {
         if (error instanceof DecodedResponse) {
           const decoded = error.error
-          if (decoded instanceof UnknownApiError || declared.has(decoded._tag)) return decoded
-          const { code } = metadataOf(decoded)
-          return new UnknownApiError({
-            status: metadataOf(decoded).status,
+          if (decoded instanceof UnknownApiError.UnknownApiError || declared.has(decoded._tag)) return decoded
+          const { code, status } = CatalogError.metadataOf(decoded)
+          return new UnknownApiError.UnknownApiError({
+            status,
             code,
             message: `${name} does not declare ${code}: ${decoded.message}`,
             ...(decoded.requestId !== undefined ? { requestId: decoded.requestId } : {}),
@@ -203,7 +275,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
           })
         }
         if (HttpClientError.isHttpClientError(error) && error._tag === "ResponseError") {
-          return new UnknownApiError({
+          return new UnknownApiError.UnknownApiError({
             status: error.response.status,
             message: error.reason === "StatusCode"
               ? `${name} does not expect status ${error.response.status}`
@@ -211,9 +283,9 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
           })
         }
         if (ParseResult.isParseError(error) || error instanceof HttpApiDecodeError) {
-          return new UnknownApiError({ status, message: `The response does not match ${name}'s schema` })
+          return new UnknownApiError.UnknownApiError({ status, message: `The response does not match ${name}'s schema` })
         }
-        return new UnknownApiError({ status, message: `${name} failed unexpectedly` })
+        return new UnknownApiError.UnknownApiError({ status, message: `${name} failed unexpectedly` })
       }
 
       const attempt = Effect.suspend(invoke).pipe(
@@ -225,8 +297,13 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         Effect.catchAllCause((cause) =>
           Cause.isInterruptedOnly(cause)
             ? Effect.failCause(cause as Cause.Cause<never>)
-            : Effect.flatMap(FiberRef.get(lastResponse), (last) => Effect.fail(asCallError(Cause.squash(cause), last.status)))
-        ),
+            : Effect.flatMap(FiberRef.get(lastResponse), (last) => {
+              const error = Cause.squash(cause)
+              return !last.sent && ParseResult.isParseError(error)
+                ? Effect.die(encodeFailure(name, error))
+                : Effect.fail(asCallError(error, last.status))
+            })
+        )
       )
       const refreshed = refresher === undefined ? attempt : Effect.suspend(() => {
         const seen = refresher.generation()
@@ -252,7 +329,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         }
         const idempotencyKey = replayableMethods.has(endpoint.method) || options.idempotencyKeys === false
           ? undefined
-          : `idem_${randomUUID().replace(/-/g, "")}`
+          : `idem_${randomHex(16)}`
         const retried = options.retry === false ? refreshed : Effect.retry(
           refreshed,
           Retry.policy({
@@ -265,16 +342,16 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         return yield* retried.pipe(
           Effect.tap(() => budget.refund(drawn)),
           Effect.locally(currentIdempotencyKey, idempotencyKey),
-          Effect.locally(lastResponse, { status: 0 }),
+          Effect.locally(lastResponse, { sent: false, status: 0 }),
           Effect.tapError((error) =>
             Effect.logWarning("api call failed").pipe(Effect.annotateLogs({
               endpoint: name,
               method: endpoint.method,
               error_code: error instanceof TransportError
                 ? `transport_${error.reason}`
-                : error instanceof UnknownApiError
+                : error instanceof UnknownApiError.UnknownApiError
                 ? error.code ?? "unknown"
-                : metadataOf(error).code,
+                : CatalogError.metadataOf(error).code,
               status: Retry.statusOf(error) ?? 0,
               request_id: error instanceof TransportError ? "" : error.requestId ?? ""
             }))
@@ -283,22 +360,19 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
       })
     }
 
-    const apiErrors = Catalog.classesIn(catalog, (api as any).errorSchema.ast)
+    const declaredBy = Catalog.declaredBy(api)
     const client: Record<string, Record<string, unknown>> = {}
-    for (const group of Object.values((api as unknown as HttpApi.HttpApi.AnyWithProps).groups) as Array<HttpApiGroup.HttpApiGroup.AnyWithProps>) {
-      const groupErrors = Catalog.classesIn(catalog, group.errorSchema.ast)
-      const methods: Record<string, unknown> = {}
-      for (const endpoint of Object.values(group.endpoints) as Array<HttpApiEndpoint.HttpApiEndpoint.AnyWithProps>) {
-        const declared = new Set(
-          [...apiErrors, ...groupErrors, ...Catalog.classesIn(catalog, endpoint.errorSchema.ast)].map((cls) =>
-            cls.metadata.tag
-          )
-        )
+    HttpApi.reflect(api as unknown as HttpApi.HttpApi.AnyWithProps, {
+      onGroup: ({ group }) => {
+        client[group.identifier] = {}
+      },
+      onEndpoint: ({ endpoint, group }) => {
+        const name = `${group.identifier}.${endpoint.name}`
+        const declared = new Set((declaredBy.get(name) ?? []).map((cls) => cls.metadata.tag))
         const rawMethod = group.topLevel ? raw[endpoint.name] : raw[group.identifier][endpoint.name]
-        methods[endpoint.name] = (request: unknown) =>
-          call(endpoint, `${group.identifier}.${endpoint.name}`, declared, () => rawMethod(request))
+        client[group.identifier]![endpoint.name] = (request: unknown) =>
+          call(endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps, name, declared, () => rawMethod(request))
       }
-      client[group.identifier] = methods
-    }
+    })
     return client as unknown as Client<Groups, ApiError>
   })

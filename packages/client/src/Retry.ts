@@ -10,8 +10,7 @@
  *
  * @since 0.1.0
  */
-import type { AnyCatalogError, RetryClass } from "@errata/domain"
-import { isCatalogError, metadataOf, retryClassOfStatus, UnknownApiError } from "@errata/domain"
+import { CatalogError, UnknownApiError } from "@errata/domain"
 import { Duration, Effect, Random, Schedule } from "effect"
 import * as ScheduleDecision from "effect/ScheduleDecision"
 import * as ScheduleInterval from "effect/ScheduleInterval"
@@ -22,11 +21,13 @@ import { TransportError } from "./TransportError.js"
  * What a call of an Errata client can fail with.
  *
  * @since 0.1.0
+ * @category models
  */
-export type ClientError = AnyCatalogError | UnknownApiError | TransportError
+export type ClientError = CatalogError.CatalogError | UnknownApiError.UnknownApiError | TransportError
 
 /**
  * @since 0.1.0
+ * @category models
  */
 export interface Options {
   /** Attempts in all, the first included. Default 4. */
@@ -54,25 +55,32 @@ export interface Options {
  * `with_backoff` for a transport error.
  *
  * @since 0.1.0
+ * @category retry classes
  */
-export const retryClassOf = (error: ClientError): RetryClass => {
+export const retryClassOf = (error: ClientError): CatalogError.RetryClass => {
   if (error instanceof TransportError) return "with_backoff"
-  if (error instanceof UnknownApiError) return retryClassOfStatus(error.status)
-  return isCatalogError(error) ? metadataOf(error).retry : "never"
+  if (error instanceof UnknownApiError.UnknownApiError) return CatalogError.retryClassOfStatus(error.status)
+  return CatalogError.is(error) ? CatalogError.metadataOf(error).retry : "never"
 }
 
 /**
  * The HTTP status of an error, `undefined` for a transport error (there was no answer).
  *
  * @since 0.1.0
+ * @category retry classes
  */
 export const statusOf = (error: ClientError): number | undefined =>
-  error instanceof TransportError ? undefined : error instanceof UnknownApiError ? error.status : metadataOf(error).status
+  error instanceof TransportError
+    ? undefined
+    : error instanceof UnknownApiError.UnknownApiError
+    ? error.status
+    : CatalogError.metadataOf(error).status
 
 /**
  * The exponential backoff bound before jitter: `min(cap, base·2^attempt)` (attempt 0 is the first retry).
  *
  * @since 0.1.0
+ * @category backoff
  */
 export const backoffBound = (base: Duration.DurationInput, cap: Duration.DurationInput, attempt: number): number =>
   Math.min(Duration.toMillis(cap), Duration.toMillis(base) * 2 ** attempt)
@@ -81,6 +89,7 @@ export const backoffBound = (base: Duration.DurationInput, cap: Duration.Duratio
  * Exponential backoff with full jitter, `random(0, min(cap, base·2^n))`, as a schedule that recurs forever.
  *
  * @since 0.1.0
+ * @category backoff
  */
 export const fullJitter = (options: { readonly base: Duration.DurationInput; readonly cap: Duration.DurationInput }) =>
   Schedule.makeWithState<number, unknown, Duration.Duration>(0, (now, _input, attempt) =>
@@ -93,6 +102,7 @@ export const fullJitter = (options: { readonly base: Duration.DurationInput; rea
  * How long to wait before the next attempt, or `undefined` to stop: the policy's decision, without the budget.
  *
  * @since 0.1.0
+ * @category policy
  */
 export const retryDelay = (
   error: ClientError,
@@ -117,6 +127,7 @@ export const retryDelay = (
  * failure.
  *
  * @since 0.1.0
+ * @category policy
  */
 export const budgetCost = (error: ClientError): number => retryClassOf(error) === "with_caution" ? 2 : 1
 
@@ -124,6 +135,7 @@ export const budgetCost = (error: ClientError): number => retryClassOf(error) ==
  * The whole retry policy. Its output is the delay before the next attempt.
  *
  * @since 0.1.0
+ * @category policy
  */
 export const policy = (options: Options = {}): Schedule.Schedule<Duration.Duration, ClientError> =>
   Schedule.makeWithState<{ readonly attempt: number; readonly startedAt: number | undefined }, ClientError, Duration.Duration>(

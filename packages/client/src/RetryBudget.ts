@@ -9,7 +9,10 @@
  */
 
 /**
+ * How large the budget is and how fast it refills.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface Options {
   /** Tokens at the start. Default 20. */
@@ -21,7 +24,10 @@ export interface Options {
 }
 
 /**
+ * A budget that retries draw from.
+ *
  * @since 0.1.0
+ * @category models
  */
 export interface RetryBudget {
   readonly tokens: () => number
@@ -34,7 +40,10 @@ export interface RetryBudget {
 }
 
 /**
+ * A new budget.
+ *
  * @since 0.1.0
+ * @category constructors
  */
 export const make = (options: Options = {}): RetryBudget => {
   const maxTokens = options.maxTokens ?? 50
@@ -60,6 +69,7 @@ export const make = (options: Options = {}): RetryBudget => {
  * A budget that never runs out.
  *
  * @since 0.1.0
+ * @category constructors
  */
 export const unlimited: RetryBudget = {
   tokens: () => Infinity,

@@ -9,6 +9,7 @@ import { Schema } from "effect"
 
 /**
  * @since 0.1.0
+ * @category errors
  */
 export class TransportError extends Schema.TaggedError<TransportError>()("TransportError", {
   reason: Schema.Literal("connection_refused", "connection_reset", "timeout", "other"),
@@ -30,6 +31,7 @@ const codeOf = (cause: unknown): string | undefined => {
  * The reason of a failed connection, from the error codes Node and undici use.
  *
  * @since 0.1.0
+ * @category errors
  */
 export const reasonOf = (cause: unknown): TransportError["reason"] => {
   switch (codeOf(cause)) {

@@ -5,14 +5,16 @@
  *
  * @since 0.1.0
  */
-import type { AnyCatalogError } from "@errata/domain"
-import { isCatalogError, metadataOf, UnknownApiError } from "@errata/domain"
+import { CatalogError, UnknownApiError } from "@errata/domain"
 import { TransportError } from "./TransportError.js"
 
 /**
+ * Messages of one's own, by tag: a sentence, or a function of the error.
+ *
  * @since 0.1.0
+ * @category models
  */
-export type Overrides = Readonly<Record<string, string | ((error: AnyCatalogError) => string)>>
+export type Overrides = Readonly<Record<string, string | ((error: CatalogError.CatalogError) => string)>>
 
 const generic = "An error occurred. Please try again later."
 
@@ -41,15 +43,21 @@ const byCategory: Readonly<Record<string, string>> = {
 }
 
 /**
+ * A sentence for end users about a failed call.
+ *
  * @since 0.1.0
+ * @category messages
  */
-export const userMessage = (error: AnyCatalogError | UnknownApiError | TransportError, overrides: Overrides = {}): string => {
+export const userMessage = (
+  error: CatalogError.CatalogError | UnknownApiError.UnknownApiError | TransportError,
+  overrides: Overrides = {}
+): string => {
   if (error instanceof TransportError) return "We could not reach the service. Please check your connection and try again."
-  if (error instanceof UnknownApiError || !isCatalogError(error)) return generic
+  if (error instanceof UnknownApiError.UnknownApiError || !CatalogError.is(error)) return generic
   const override = overrides[error._tag]
   if (override !== undefined) return typeof override === "function" ? override(error) : override
-  if (error.fieldErrors !== undefined && error.fieldErrors.length > 0 && metadataOf(error).category === "validation") {
+  if (error.fieldErrors !== undefined && error.fieldErrors.length > 0 && CatalogError.metadataOf(error).category === "validation") {
     return error.fieldErrors.map((fieldError) => fieldError.message).join("\n")
   }
-  return byTag[error._tag] ?? byCategory[metadataOf(error).category] ?? generic
+  return byTag[error._tag] ?? byCategory[CatalogError.metadataOf(error).category] ?? generic
 }

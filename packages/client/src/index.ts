@@ -1,8 +1,38 @@
 /**
  * @since 0.1.0
  */
+
+/**
+ * A client derived from an `HttpApi` whose calls fail with exactly the declared errors.
+ *
+ * @since 0.1.0
+ */
 export * as ErrataClient from "./ErrataClient.js"
+
+/**
+ * The retry policy, as an Effect `Schedule`, and its parts.
+ *
+ * @since 0.1.0
+ */
 export * as Retry from "./Retry.js"
+
+/**
+ * The retry budget shared by a client's calls.
+ *
+ * @since 0.1.0
+ */
 export * as RetryBudget from "./RetryBudget.js"
-export * from "./TransportError.js"
+
+/**
+ * The failure of a request that got no HTTP answer.
+ *
+ * @since 0.1.0
+ */
+export * as TransportError from "./TransportError.js"
+
+/**
+ * Sentences for end users.
+ *
+ * @since 0.1.0
+ */
 export * as UserMessage from "./UserMessage.js"

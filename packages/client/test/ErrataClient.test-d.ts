@@ -1,29 +1,28 @@
 import type { HttpClient } from "@effect/platform"
+import type { TransportError } from "@errata/client"
+import { ErrataClient } from "@errata/client"
+import type { UnknownApiError } from "@errata/domain"
 import type {
   BadRequest,
   DatabaseError,
   InternalError,
   InvalidJson,
-  PayloadTooLarge,
   RateLimitExceeded,
   Timeout,
-  UnknownApiError,
-  UnsupportedMediaType,
-  User,
   UserNotFound,
   ValidationError,
   ValidationFailed
-} from "@errata/domain"
-import { AdminApi, UserId } from "@errata/domain"
-import type { TransportError } from "@errata/client"
-import { ErrataClient } from "@errata/client"
+} from "@errata/domain/Errors"
+import type { PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
 import { Effect } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
+import type { User } from "./fixtures/UsersApi.js"
+import { UserId, UsersApi } from "./fixtures/UsersApi.js"
 
 describe("client error channels", () => {
   it("a call fails with its declared errors, UnknownApiError and TransportError: no ParseError, no HttpClientError", () => {
     const program = Effect.flatMap(
-      ErrataClient.make(AdminApi, { baseUrl: "http://localhost" }),
+      ErrataClient.make(UsersApi, { baseUrl: "http://localhost" }),
       (c) => c.users.get({ path: { id: UserId.make("usr_1") } })
     )
     expectTypeOf(program).toEqualTypeOf<
@@ -40,8 +39,8 @@ describe("client error channels", () => {
         | RateLimitExceeded
         | InternalError
         | Timeout
-        | UnknownApiError
-        | TransportError,
+        | UnknownApiError.UnknownApiError
+        | TransportError.TransportError,
         HttpClient.HttpClient
       >
     >()
@@ -49,7 +48,7 @@ describe("client error channels", () => {
 
   it("handling every tag leaves never", () => {
     const handled = Effect.flatMap(
-      ErrataClient.make(AdminApi, { baseUrl: "http://localhost" }),
+      ErrataClient.make(UsersApi, { baseUrl: "http://localhost" }),
       (c) => c.users.get({ path: { id: UserId.make("usr_1") } })
     ).pipe(
       Effect.catchTags({

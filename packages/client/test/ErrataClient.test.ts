@@ -1,23 +1,32 @@
-import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
+import { BuiltinFormats, Catalog, CatalogError, ErrataApi, UnknownApiError, WireFormat } from "@errata/domain"
 import {
-  AdminApi,
-  Catalog,
-  CreateUser,
   EmailAlreadyExists,
   RateLimitExceeded,
   ServiceUnavailable,
   TokenExpired,
-  UnknownApiError,
-  UserId,
-  UserNotFound,
-  WireFormat
-} from "@errata/domain"
+  UserNotFound
+} from "@errata/domain/Errors"
 import { ErrataClient, TransportError } from "@errata/client"
-import { Effect, Exit, Layer, Logger, LogLevel, Redacted, Ref } from "effect"
+import { Cause, Effect, Exit, Layer, Logger, LogLevel, Redacted, Ref, Schema } from "effect"
 import type { Answer, ScriptedServer } from "./fixtures/ScriptedServer.js"
 import { json, ok, scriptedServer, user } from "./fixtures/ScriptedServer.js"
+import { CreateUser, UserId, UsersApi } from "./fixtures/UsersApi.js"
+
+class PlanLimitReached extends CatalogError.Class<PlanLimitReached>()("PlanLimitReached", {
+  code: "plan_limit_reached",
+  status: 403,
+  category: "authorization",
+  description: "The plan does not allow more of this resource",
+  resolution: "Upgrade the plan",
+  fields: { limit: Schema.Int }
+}) {}
+
+class PlansApi extends ErrataApi.make("plans").add(
+  HttpApiGroup.make("plans").add(HttpApiEndpoint.post("upgrade", "/plans/upgrade").addError(PlanLimitReached))
+) {}
 
 /** The HTTP client, with the failed-call log lines silenced (one test captures them). */
 const Live = Layer.merge(NodeHttpClient.layer, Logger.minimumLogLevel(LogLevel.None))
@@ -26,9 +35,9 @@ const id = UserId.make("usr_1")
 const fast = { baseTransient: "1 millis", baseThrottled: "1 millis" } as const
 
 const client = (server: ScriptedServer, options: Partial<ErrataClient.Options> = {}) =>
-  ErrataClient.make(AdminApi, { baseUrl: server.url, retry: fast, ...options })
+  ErrataClient.make(UsersApi, { baseUrl: server.url, retry: fast, ...options })
 
-const encoded = (format: WireFormat.WireFormat<any>, error: Parameters<WireFormat.WireFormat["encode"]>[0]): Answer => {
+const encoded = (format: WireFormat.WireFormat<any, any, any>, error: CatalogError.CatalogError): Answer => {
   const wire = format.encode(error)
   return { status: wire.status, headers: { ...wire.headers }, body: wire.body }
 }
@@ -40,7 +49,7 @@ describe("ErrataClient decoding", () => {
   it.scoped("decodes an error from every format into the same class, with the request id", () =>
     Effect.gen(function*() {
       const server = yield* scriptedServer
-      for (const format of WireFormat.all) {
+      for (const format of BuiltinFormats.all) {
         server.script([encoded(format, new UserNotFound({ message: "gone", userId: "usr_1", requestId: "req_42" }))])
         const error = yield* Effect.flip(getUser(server))
         assert.instanceOf(error, UserNotFound, format.name)
@@ -53,10 +62,10 @@ describe("ErrataClient decoding", () => {
     Effect.gen(function*() {
       const server = yield* scriptedServer
       server.script([encoded(WireFormat.CodeMessage, new UserNotFound())])
-      assert.instanceOf(yield* Effect.flip(getUser(server, { format: "code-message" })), UserNotFound)
+      assert.instanceOf(yield* Effect.flip(getUser(server, { format: WireFormat.CodeMessage })), UserNotFound)
       server.script([encoded(WireFormat.NestedError, new UserNotFound())])
-      const other = yield* Effect.flip(getUser(server, { format: "code-message" }))
-      assert.instanceOf(other, UnknownApiError)
+      const other = yield* Effect.flip(getUser(server, { format: WireFormat.CodeMessage }))
+      assert.instanceOf(other, UnknownApiError.UnknownApiError)
       assert.strictEqual(other.status, 404)
     }).pipe(Effect.provide(Live)))
 
@@ -65,15 +74,42 @@ describe("ErrataClient decoding", () => {
       const server = yield* scriptedServer
       server.script([json(404, { error: "tenant_not_found", error_description: "No tenant" })])
       const unknownCode = yield* Effect.flip(getUser(server))
-      assert.instanceOf(unknownCode, UnknownApiError)
+      assert.instanceOf(unknownCode, UnknownApiError.UnknownApiError)
       assert.strictEqual(unknownCode.code, "tenant_not_found")
 
       server.script([encoded(WireFormat.OAuthDetails, new EmailAlreadyExists({ requestId: "req_7" }))])
       const undeclared = yield* Effect.flip(getUser(server))
-      assert.instanceOf(undeclared, UnknownApiError)
+      assert.instanceOf(undeclared, UnknownApiError.UnknownApiError)
       assert.strictEqual(undeclared.status, 409)
       assert.strictEqual(undeclared.code, "email_already_exists")
       assert.strictEqual(undeclared.requestId, "req_7")
+    }).pipe(Effect.provide(Live)))
+
+  it.scoped("decodes a user's own error class, declared on the API, with no configuration: in every format", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer
+      const c = yield* ErrataClient.make(PlansApi, { baseUrl: server.url, retry: false })
+      for (const format of BuiltinFormats.all) {
+        const catalog = WireFormat.withCatalog(format, Catalog.make(PlanLimitReached))
+        server.script([encoded(catalog, new PlanLimitReached({ limit: 3, requestId: "req_p" }))])
+        const error = yield* Effect.flip(c.plans.upgrade({}))
+        assert.instanceOf(error, PlanLimitReached, format.name)
+        assert.strictEqual(error.limit, 3)
+        assert.strictEqual(error.requestId, "req_p")
+      }
+    }).pipe(Effect.provide(Live)))
+
+  it.scoped("dies with RequestEncodeError, sending nothing, for a request that does not match its schema", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer
+      const c = yield* client(server)
+      const exit = yield* Effect.exit(c.users.get({ path: { id: 42 as unknown as typeof UserId.Type } }))
+      assert.isTrue(Exit.isFailure(exit) && Cause.isDie(exit.cause))
+      const defect = Cause.squash((exit as Exit.Failure<unknown, unknown>).cause)
+      assert.instanceOf(defect, ErrataClient.RequestEncodeError)
+      assert.strictEqual(defect.endpoint, "users.get")
+      assert.strictEqual(defect.message, "The request to users.get does not match its schema, and was not sent: id: Expected string")
+      assert.strictEqual(server.received.length, 0)
     }).pipe(Effect.provide(Live)))
 
   it.scoped("answers UnknownApiError for a proxy's HTML, an empty, truncated or non-UTF-8 body, and a bad success body", () =>
@@ -91,7 +127,7 @@ describe("ErrataClient decoding", () => {
         const exit = yield* Effect.exit(getUser(server, { retry: false }))
         assert.isTrue(Exit.isFailure(exit))
         const error = yield* Effect.flip(Effect.suspend(() => exit))
-        assert.instanceOf(error, UnknownApiError, JSON.stringify(answer.body))
+        assert.instanceOf(error, UnknownApiError.UnknownApiError, JSON.stringify(answer.body))
         assert.strictEqual(error.status, status)
       }
     }).pipe(Effect.provide(Live)))
@@ -101,14 +137,14 @@ describe("ErrataClient decoding", () => {
       const server = yield* scriptedServer
       server.script([{ status: 404, headers: { "content-type": "application/json" }, body: "{\"error\":\"user_n", truncate: true }])
       const error = yield* Effect.flip(getUser(server, { retry: false }))
-      assert.instanceOf(error, TransportError)
+      assert.instanceOf(error, TransportError.TransportError)
     }).pipe(Effect.provide(Live)))
 
   it.scoped("answers TransportError for a refused connection", () =>
     Effect.gen(function*() {
-      const c = yield* ErrataClient.make(AdminApi, { baseUrl: "http://127.0.0.1:9", retry: false })
+      const c = yield* ErrataClient.make(UsersApi, { baseUrl: "http://127.0.0.1:9", retry: false })
       const error = yield* Effect.flip(c.users.get({ path: { id } }))
-      assert.instanceOf(error, TransportError)
+      assert.instanceOf(error, TransportError.TransportError)
       assert.strictEqual(error.reason, "connection_refused")
     }).pipe(Effect.provide(Live)))
 
@@ -171,7 +207,7 @@ describe("ErrataClient retries", () => {
       assert.isAtLeast(server.received.length, 2)
       server.script([], () => ({ hang: true }))
       const error = yield* Effect.flip(getUser(server, { attemptTimeout: "50 millis", retry: false }))
-      assert.instanceOf(error, TransportError)
+      assert.instanceOf(error, TransportError.TransportError)
       assert.strictEqual(error.reason, "timeout")
     }).pipe(Effect.provide(Live)))
 
@@ -180,8 +216,8 @@ describe("ErrataClient retries", () => {
       const server = yield* scriptedServer
       server.script([], () => unavailable)
       const error = yield* Effect.flip(getUser(server))
-      // AdminApi does not declare 503: it arrives as UnknownApiError, retried by its status.
-      assert.instanceOf(error, UnknownApiError)
+      // UsersApi does not declare 503: it arrives as UnknownApiError, retried by its status.
+      assert.instanceOf(error, UnknownApiError.UnknownApiError)
       assert.strictEqual(error.status, 503)
       assert.strictEqual(server.received.length, 4)
     }).pipe(Effect.provide(Live)))
@@ -245,7 +281,7 @@ describe("ErrataClient retries", () => {
       const server = yield* scriptedServer
       server.script([{ reset: true }])
       const error = yield* Effect.flip(create(server, { idempotencyKeys: false }))
-      assert.instanceOf(error, TransportError)
+      assert.instanceOf(error, TransportError.TransportError)
       assert.strictEqual(error.reason, "connection_reset")
       assert.strictEqual(server.received.length, 1)
       assert.isUndefined(server.received[0]!.headers["idempotency-key"])
@@ -260,7 +296,7 @@ describe("ErrataClient retries", () => {
         request.headers.authorization === "Bearer new"
           ? ok
           : encoded(WireFormat.OAuthDetails, new TokenExpired()))
-      const authorized = yield* ErrataClient.make(AdminApi, {
+      const authorized = yield* ErrataClient.make(UsersApi, {
         baseUrl: server.url,
         retry: fast,
         refresh: Effect.zipRight(Effect.sleep("20 millis"), Effect.sync(() => refreshes++)).pipe(

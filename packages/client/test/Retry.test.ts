@@ -1,4 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
+import { UnknownApiError } from "@errata/domain"
 import {
   BadGateway,
   Conflict,
@@ -6,13 +7,12 @@ import {
   NotFound,
   RateLimitExceeded,
   ServiceUnavailable,
-  UnknownApiError,
   ValidationError
-} from "@errata/domain"
+} from "@errata/domain/Errors"
 import { Retry, RetryBudget, TransportError } from "@errata/client"
 import { Effect, Fiber, Random, Ref, TestClock } from "effect"
 
-const reset = new TransportError({ reason: "connection_reset", message: "reset", method: "GET", url: "/" })
+const reset = new TransportError.TransportError({ reason: "connection_reset", message: "reset", method: "GET", url: "/" })
 
 describe("Retry.retryDelay", () => {
   it("waits random(0, min(cap, base·2^n)): 100 ms base for transient errors, 1 s for throttling", () => {
@@ -21,7 +21,7 @@ describe("Retry.retryDelay", () => {
     assert.strictEqual(Retry.retryDelay(new RateLimitExceeded(), 0, 0.5), 500)
     assert.strictEqual(Retry.retryDelay(new RateLimitExceeded(), 2, 1), 4000)
     assert.strictEqual(Retry.retryDelay(reset, 1, 1), 200)
-    assert.strictEqual(Retry.retryDelay(new UnknownApiError({ status: 502, message: "<html>" }), 0, 1), 100)
+    assert.strictEqual(Retry.retryDelay(new UnknownApiError.UnknownApiError({ status: 502, message: "<html>" }), 0, 1), 100)
   })
 
   it("caps the bound at 20 s", () => {
@@ -38,10 +38,10 @@ describe("Retry.retryDelay", () => {
   })
 
   it("retries only 429, 502, 503, 504, transport errors and 500; never 4xx", () => {
-    for (const error of [new NotFound(), new Conflict(), new ValidationError(), new UnknownApiError({ status: 400, message: "" })]) {
+    for (const error of [new NotFound(), new Conflict(), new ValidationError(), new UnknownApiError.UnknownApiError({ status: 400, message: "" })]) {
       assert.isUndefined(Retry.retryDelay(error, 0, 0.5), error._tag)
     }
-    for (const error of [new BadGateway(), new InternalError(), reset, new UnknownApiError({ status: 504, message: "" })]) {
+    for (const error of [new BadGateway(), new InternalError(), reset, new UnknownApiError.UnknownApiError({ status: 504, message: "" })]) {
       assert.isNumber(Retry.retryDelay(error, 0, 0.5), error._tag)
     }
     assert.strictEqual(Retry.budgetCost(new InternalError()), 2)

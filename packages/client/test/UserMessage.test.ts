@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { EmailAlreadyExists, InternalError, NotFound, RateLimitExceeded, UnknownApiError, ValidationError } from "@errata/domain"
+import { UnknownApiError } from "@errata/domain"
+import { EmailAlreadyExists, InternalError, NotFound, RateLimitExceeded, ValidationError } from "@errata/domain/Errors"
 import { TransportError, UserMessage } from "@errata/client"
 
 describe("UserMessage.userMessage", () => {
@@ -18,9 +19,9 @@ describe("UserMessage.userMessage", () => {
 
   it("has a default per family, and never shows the server's own wording", () => {
     assert.strictEqual(UserMessage.userMessage(new NotFound({ message: "SELECT failed" })), "We could not find what you were looking for.")
-    assert.strictEqual(UserMessage.userMessage(new UnknownApiError({ status: 418, message: "teapot" })), "An error occurred. Please try again later.")
+    assert.strictEqual(UserMessage.userMessage(new UnknownApiError.UnknownApiError({ status: 418, message: "teapot" })), "An error occurred. Please try again later.")
     assert.include(
-      UserMessage.userMessage(new TransportError({ reason: "timeout", message: "t", method: "GET", url: "/" })),
+      UserMessage.userMessage(new TransportError.TransportError({ reason: "timeout", message: "t", method: "GET", url: "/" })),
       "could not reach"
     )
   })
