@@ -1,20 +1,23 @@
 /**
  * The servers `bench:server` measures, one per process: `node --import tsx servers.ts <kind> <port>`.
- * - errata: the reference service (rate limiting as `ERRATA_RATE_LIMIT` says)
+ * - errata: the identity-admin service (rate limiting as `ERRATA_RATE_LIMIT` says)
  * - native: the same API on plain HttpApiBuilder, without the Errata middleware
  * - raw: node:http answering every request with the bytes of Errata's unknown-route 404
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { NotFound, WireFormat } from "@errata/domain"
+import { WireFormat } from "@errata/domain"
+import { NotFound } from "@errata/domain/Errors"
+import { Logging } from "@errata/server"
 import { Layer } from "effect"
 import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Database, ReferenceServer } from "../src/reference/index.js"
-import { AdminApiLive } from "../src/reference/UsersHttp.js"
-import * as Logging from "../src/Logging.js"
+import { AdminApi } from "../src/Api.js"
+import * as Database from "../src/Database.js"
+import * as IdentityAdmin from "../src/IdentityAdmin.js"
+import { HandlersLive } from "../src/UsersHttp.js"
 
 const [kind, portText] = process.argv.slice(2)
 const port = Number(portText)
@@ -32,9 +35,11 @@ if (kind === "raw") {
   const app = kind === "native"
     ? HttpApiBuilder.serve().pipe(
       HttpServer.withLogAddress,
-      Layer.provide(AdminApiLive(ReferenceServer.repository(Database.layer(database))))
+      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(
+        Layer.provide(HandlersLive(IdentityAdmin.repository(Database.layer(database))))
+      ))
     )
-    : ReferenceServer.layer({ database, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
+    : IdentityAdmin.layer({ database, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
   Layer.launch(app.pipe(
     Layer.provide(NodeHttpServer.layer(createServer, { port, host: "127.0.0.1" })),
     Layer.provide(Logging.layerJson())

@@ -1,34 +1,17 @@
 /**
- * The contract of the reference service, shared by server and client: seed 004's identity-admin API, starting with
- * its users resource under `/api/admin/users`. Each endpoint declares exactly the catalog errors it can fail with.
- *
- * @since 0.1.0
+ * The contract of the identity-admin service, shared by its server and its clients: seed 004's identity-admin API,
+ * starting with its users resource under `/api/admin/users`. Each endpoint declares exactly the catalog errors it
+ * can fail with; `ErrataApi.make` declares, once for all, the ones the framework answers with.
  */
-import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { ErrataApi } from "@errata/domain"
+import { DatabaseError, EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from "@errata/domain/Errors"
 import { Schema } from "effect"
-import {
-  BadRequest,
-  DatabaseError,
-  EmailAlreadyExists,
-  InternalError,
-  InvalidEmail,
-  InvalidJson,
-  InvalidPassword,
-  PayloadTooLarge,
-  RateLimitExceeded,
-  Timeout,
-  UnsupportedMediaType,
-  UserNotFound,
-  ValidationError,
-  ValidationFailed
-} from "./Errors.js"
 import { CreateUser, UpdateUser, User, UserId, UserListParams, UserPage } from "./User.js"
 
 const idPath = HttpApiSchema.param("id", UserId)
 
-/**
- * @since 0.1.0
- */
+/** The users resource: create, read, list, update and delete. */
 export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.post("create", "/api/admin/users")
@@ -65,36 +48,5 @@ export class UsersApi extends HttpApiGroup.make("users")
   .addError(DatabaseError)
 {}
 
-/**
- * The errors any endpoint of an Errata server can answer with besides its own: bad input (which `validation_*` code
- * depends on the wire format), an oversized or mistyped body, rate limiting, a defect and a timeout.
- *
- * @since 0.1.0
- */
-export const serverErrors = [
-  ValidationError,
-  ValidationFailed,
-  InvalidJson,
-  BadRequest,
-  PayloadTooLarge,
-  UnsupportedMediaType,
-  RateLimitExceeded,
-  InternalError,
-  Timeout
-] as const
-
-/**
- * @since 0.1.0
- */
-export class AdminApi extends HttpApi.make("admin")
-  .add(UsersApi)
-  .addError(ValidationError)
-  .addError(ValidationFailed)
-  .addError(InvalidJson)
-  .addError(BadRequest)
-  .addError(PayloadTooLarge)
-  .addError(UnsupportedMediaType)
-  .addError(RateLimitExceeded)
-  .addError(InternalError)
-  .addError(Timeout)
-{}
+/** The identity-admin API. */
+export class AdminApi extends ErrataApi.make("admin").add(UsersApi) {}

@@ -1,8 +1,6 @@
 /**
- * The reference service's database: SQLite through `@effect/sql-sqlite-node`, in `./data/errata.db` unless
+ * The service's database: SQLite through `@effect/sql-sqlite-node`, in `./data/errata.db` unless
  * `DATABASE_URL` names another file (`file:PATH`), migrated at start-up.
- *
- * @since 0.1.0
  */
 import { SqlClient } from "@effect/sql"
 import { NodeContext } from "@effect/platform-node"
@@ -11,9 +9,7 @@ import { Config, Effect, Layer } from "effect"
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 
-/**
- * @since 0.1.0
- */
+/** Where the SQLite file is, and how it is opened. */
 export interface Options {
   readonly filename: string
   readonly readonly?: boolean
@@ -23,8 +19,6 @@ export interface Options {
 
 /**
  * The SQLite file a `DATABASE_URL` names: unset, the embedded default `./data/errata.db`; `file:PATH`, that file.
- *
- * @since 0.1.0
  */
 export const filenameFromUrl = (url: string | undefined): string => {
   if (url === undefined || url === "") return "./data/errata.db"
@@ -32,9 +26,7 @@ export const filenameFromUrl = (url: string | undefined): string => {
   throw new Error(`DATABASE_URL must be file:PATH (SQLite); got a URL with another scheme`)
 }
 
-/**
- * @since 0.1.0
- */
+/** The schema, one migration at a time. */
 export const migrations = SqliteMigrator.fromRecord({
   "0001_create_users": Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
@@ -53,8 +45,6 @@ export const migrations = SqliteMigrator.fromRecord({
 
 /**
  * A migrated SQLite client.
- *
- * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient, unknown> => {
   const client = Layer.unwrapEffect(Effect.sync(() => {
@@ -73,8 +63,6 @@ export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient, unknow
 
 /**
  * The database `DATABASE_URL` names.
- *
- * @since 0.1.0
  */
 export const layerConfig: Layer.Layer<SqlClient.SqlClient, unknown> = Layer.unwrapEffect(
   Effect.map(

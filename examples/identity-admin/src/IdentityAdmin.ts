@@ -1,24 +1,18 @@
 /**
- * The reference service: seed 004's identity-admin API (its users resource, for now) as an Errata server on SQLite.
- * `layer` takes its options in code (the tests use it); `layerConfig` reads them from the environment.
- *
- * @since 0.1.0
+ * The identity-admin service: seed 004's identity-admin API (its users resource, for now) as an Errata server on
+ * SQLite. `layer` takes its options in code (the tests use it); `layerConfig` reads them from the environment.
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import type { SqlClient } from "@effect/sql"
-import { AdminApi } from "@errata/domain"
+import { ErrataConfig, ErrataServer, OpenApiDocs, RateLimit } from "@errata/server"
+import * as RateLimitRedis from "@errata/server/RateLimitRedis"
 import { Config, Effect, Layer, Option } from "effect"
-import * as ErrataConfig from "../ErrataConfig.js"
-import * as ErrataServer from "../ErrataServer.js"
-import * as OpenApiDocs from "../OpenApiDocs.js"
-import * as RateLimit from "../RateLimit.js"
+import { AdminApi } from "./Api.js"
 import * as Database from "./Database.js"
-import { AdminApiLive } from "./UsersHttp.js"
+import { HandlersLive } from "./UsersHttp.js"
 import { UsersRepository } from "./UsersRepository.js"
 
-/**
- * @since 0.1.0
- */
+/** The options of the service, in code. */
 export interface Options {
   readonly errata?: ErrataConfig.Options
   readonly database: Database.Options
@@ -31,8 +25,6 @@ export interface Options {
 /**
  * The users repository on a database; a database that cannot be opened leaves the service up, answering
  * `database_error`, rather than down.
- *
- * @since 0.1.0
  */
 export const repository = (database: Layer.Layer<SqlClient.SqlClient, unknown>): Layer.Layer<UsersRepository> =>
   UsersRepository.Default.pipe(
@@ -51,9 +43,8 @@ const serve = (options: {
 }) => {
   const server = HttpApiBuilder.serve().pipe(
     HttpServer.withLogAddress,
-    Layer.provide(ErrataServer.layer),
     Layer.provide(OpenApiDocs.layer(AdminApi)),
-    Layer.provide(AdminApiLive(options.repository))
+    Layer.provide(ErrataServer.layer(AdminApi).pipe(Layer.provide(HandlersLive(options.repository))))
   )
   return options.rateLimit === undefined
     ? server.pipe(Layer.provide(options.config))
@@ -65,11 +56,9 @@ const rateLimitLayer = (limit: number | undefined, redisUrl: string | undefined)
     ? undefined
     : redisUrl === undefined
     ? RateLimit.layerMemory({ limit, window: "1 minute" })
-    : RateLimit.layerRedis({ limit, window: "1 minute", url: redisUrl })
+    : RateLimitRedis.layer({ limit, window: "1 minute", url: redisUrl })
 
-/**
- * @since 0.1.0
- */
+/** The service, as `options` configure it. */
 export const layer = (options: Options) =>
   serve({
     config: ErrataConfig.layer(options.errata),
@@ -80,8 +69,6 @@ export const layer = (options: Options) =>
 /**
  * The service as the environment configures it: `ERRATA_*`, `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per
  * minute per client; 0 turns it off) and `REDIS_URL`.
- *
- * @since 0.1.0
  */
 export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
   const limit = yield* Config.integer("ERRATA_RATE_LIMIT").pipe(Config.withDefault(600))

@@ -1,21 +1,14 @@
 /**
- * The users resource of the reference identity-admin API (seed 004): the user as the API shows it, and the payloads
- * that create and update one.
- *
- * @since 0.1.0
+ * The users resource of the identity-admin API (seed 004): the user as the API shows it, and the payloads that
+ * create and update one.
  */
 import { Schema } from "effect"
 
 /**
  * Decoding reports every invalid field, not only the first, so that a 422 lists them all.
- *
- * @since 0.1.0
  */
 export const reportEveryField = { parseOptions: { errors: "all" } } as const
 
-/**
- * @since 0.1.0
- */
 export const UserId = Schema.String.pipe(
   Schema.minLength(1),
   Schema.maxLength(64),
@@ -23,14 +16,8 @@ export const UserId = Schema.String.pipe(
   Schema.annotations({ description: "A user's id" })
 )
 
-/**
- * @since 0.1.0
- */
 export type UserId = typeof UserId.Type
 
-/**
- * @since 0.1.0
- */
 export class User extends Schema.Class<User>("User")({
   id: UserId,
   email: Schema.String,
@@ -41,8 +28,6 @@ export class User extends Schema.Class<User>("User")({
 
 /**
  * A user's display name: trimmed, 1 to 200 characters.
- *
- * @since 0.1.0
  */
 export const UserName = Schema.Trim.pipe(
   Schema.minLength(1, { message: () => "must not be empty" }),
@@ -51,30 +36,20 @@ export const UserName = Schema.Trim.pipe(
 
 /**
  * The email as sent. Its format is checked by the service, which answers `invalid_email`, not by the schema.
- *
- * @since 0.1.0
  */
 export const EmailInput = Schema.String.pipe(Schema.maxLength(320, { message: () => "must be at most 320 characters" }))
 
 /**
  * The password as sent, redacted from logs. Its strength is checked by the service (`invalid_password`).
- *
- * @since 0.1.0
  */
 export const PasswordInput = Schema.Redacted(
   Schema.String.pipe(Schema.maxLength(256, { message: () => "must be at most 256 characters" }))
 )
 
-/**
- * @since 0.1.0
- */
 export class CreateUser extends Schema.Class<CreateUser>("CreateUser")(
   Schema.Struct({ email: EmailInput, name: UserName, password: PasswordInput }).annotations(reportEveryField)
 ) {}
 
-/**
- * @since 0.1.0
- */
 export class UpdateUser extends Schema.Class<UpdateUser>("UpdateUser")(
   Schema.Struct({
     email: Schema.optional(EmailInput),
@@ -83,18 +58,12 @@ export class UpdateUser extends Schema.Class<UpdateUser>("UpdateUser")(
   }).annotations(reportEveryField)
 ) {}
 
-/**
- * @since 0.1.0
- */
 export class UserPage extends Schema.Class<UserPage>("UserPage")({
   users: Schema.Array(User),
   limit: Schema.Int,
   offset: Schema.Int
 }) {}
 
-/**
- * @since 0.1.0
- */
 export const UserListParams = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))),
   offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))

@@ -1,13 +1,12 @@
 /**
- * The reference service's users: creating, reading, listing, updating and deleting them, with the email and
+ * The service's users: creating, reading, listing, updating and deleting them, with the email and
  * password rules that answer `invalid_email` and `invalid_password`.
- *
- * @since 0.1.0
  */
-import type { CreateUser, DatabaseError, UpdateUser, User, UserId } from "@errata/domain"
-import { EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from "@errata/domain"
+import type { DatabaseError } from "@errata/domain/Errors"
+import { EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from "@errata/domain/Errors"
 import { Effect, Option, Redacted } from "effect"
 import { randomBytes, randomUUID, scrypt } from "node:crypto"
+import type { CreateUser, UpdateUser, User, UserId } from "./User.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -52,10 +51,8 @@ const hashPassword = (password: string): Effect.Effect<string> =>
 
 const notFound = (id: UserId) => new UserNotFound({ message: "The specified user was not found", userId: id })
 
-/**
- * @since 0.1.0
- */
-export class Users extends Effect.Service<Users>()("errata/reference/Users", {
+/** The users of the service, with their rules. */
+export class Users extends Effect.Service<Users>()("identity-admin/Users", {
   effect: Effect.gen(function*() {
     const repository = yield* UsersRepository
 

@@ -1,18 +1,14 @@
 /**
  * The HTTP handlers of the users group: each one's error channel is exactly the errors its endpoint declares.
- *
- * @since 0.1.0
  */
-import { HttpApiBuilder } from "@effect/platform"
-import { AdminApi, UserPage } from "@errata/domain"
+import { ErrataServer } from "@errata/server"
 import { Effect, Layer } from "effect"
-import * as ErrataServer from "../ErrataServer.js"
+import { AdminApi } from "./Api.js"
+import { UserPage } from "./User.js"
 import { Users } from "./Users.js"
 import type { UsersRepository } from "./UsersRepository.js"
 
-/**
- * @since 0.1.0
- */
+/** The users group. */
 export const UsersHttpLive = ErrataServer.group(AdminApi, "users", (handlers) =>
   Effect.gen(function*() {
     const users = yield* Users
@@ -27,14 +23,6 @@ export const UsersHttpLive = ErrataServer.group(AdminApi, "users", (handlers) =>
       .handle("delete", ({ path }) => users.remove(path.id))
   }))
 
-/**
- * The reference API's handlers on a users repository, without the Errata middleware.
- *
- * @since 0.1.0
- */
-export const AdminApiLive = (repository: Layer.Layer<UsersRepository>) =>
-  HttpApiBuilder.api(AdminApi).pipe(
-    Layer.provide(UsersHttpLive),
-    Layer.provide(Users.Default),
-    Layer.provide(repository)
-  )
+/** Every group of the API, on a users repository. */
+export const HandlersLive = (repository: Layer.Layer<UsersRepository>) =>
+  UsersHttpLive.pipe(Layer.provide(Users.Default), Layer.provide(repository))

@@ -1,17 +1,14 @@
 /**
- * Where the reference service keeps its users. Every database failure becomes `DatabaseError`, logged in full here
+ * Where the service keeps its users. Every database failure becomes `DatabaseError`, logged in full here
  * and told to the caller without SQL; a unique email is `EmailAlreadyExists`.
- *
- * @since 0.1.0
  */
 import { SqlClient, SqlError, SqlSchema } from "@effect/sql"
-import type { UserId } from "@errata/domain"
-import { DatabaseError, EmailAlreadyExists, User } from "@errata/domain"
+import { DatabaseError, EmailAlreadyExists } from "@errata/domain/Errors"
 import { Cause, Effect, Layer, Option, ParseResult, Schema } from "effect"
+import type { UserId } from "./User.js"
+import { User } from "./User.js"
 
-/**
- * @since 0.1.0
- */
+/** A user to insert. */
 export interface NewUser {
   readonly id: UserId
   readonly email: string
@@ -19,9 +16,7 @@ export interface NewUser {
   readonly passwordHash: string
 }
 
-/**
- * @since 0.1.0
- */
+/** The columns an update changes. */
 export interface UserChanges {
   readonly email?: string
   readonly name?: string
@@ -60,10 +55,8 @@ const orDatabaseError = <A, E, R>(
 const isUniqueViolation = (error: SqlError.SqlError) =>
   (error.cause as { code?: string } | undefined)?.code === "SQLITE_CONSTRAINT_UNIQUE"
 
-/**
- * @since 0.1.0
- */
-export class UsersRepository extends Effect.Service<UsersRepository>()("errata/reference/UsersRepository", {
+/** Users in the SQL database. */
+export class UsersRepository extends Effect.Service<UsersRepository>()("identity-admin/UsersRepository", {
   effect: Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
 

@@ -3,30 +3,32 @@ import { NodeHttpServer } from "@effect/platform-node"
 import { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { assert, describe, it, layer } from "@effect/vitest"
+import { WireFormat } from "@errata/domain"
+import { Testing } from "@errata/server"
 import { Effect, Layer } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { ReferenceServer } from "@errata/server/reference"
-import type { LogEntry } from "./fixtures/TestServer.js"
-import { captureLogs, json, send } from "./fixtures/TestServer.js"
+import * as Database from "../src/Database.js"
+import * as IdentityAdmin from "../src/IdentityAdmin.js"
+import { json } from "./fixtures/Http.js"
 
 const requestId = "req_ref_1"
 const tempDatabase = () => join(mkdtempSync(join(tmpdir(), "errata-")), "errata.db")
 
-const server = (options: ReferenceServer.Options, logs: Array<LogEntry> = []) =>
-  ReferenceServer.layer(options).pipe(
-    Layer.provide(captureLogs(logs)),
+const server = (options: IdentityAdmin.Options, logs: Array<Testing.LogEntry> = []) =>
+  IdentityAdmin.layer(options).pipe(
+    Layer.provide(Testing.captureLogs(logs)),
     Layer.provideMerge(NodeHttpServer.layerTest)
   ) as Layer.Layer<import("@effect/platform").HttpClient.HttpClient | HttpServer.HttpServer, unknown>
 
 const withId = (request: HttpClientRequest.HttpClientRequest) =>
   request.pipe(HttpClientRequest.setHeader("x-request-id", requestId))
 
-const create = (body: unknown) => send(withId(json("POST", "/api/admin/users", JSON.stringify(body))))
+const create = (body: unknown) => Testing.send(withId(json("POST", "/api/admin/users", JSON.stringify(body))))
 
 layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices: true })(
-  "reference service: users (oauth-details, the default)",
+  "identity-admin: users (oauth-details, the default)",
   (it) => {
     it.effect("creates, reads, lists, updates and deletes a user", () =>
       Effect.gen(function*() {
@@ -39,19 +41,19 @@ layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices:
         assert.notProperty(user, "password")
         assert.notProperty(user, "password_hash")
 
-        const read = yield* send(HttpClientRequest.get(`/api/admin/users/${user.id}`))
+        const read = yield* Testing.send(HttpClientRequest.get(`/api/admin/users/${user.id}`))
         assert.deepStrictEqual(JSON.parse(read.body), user)
 
-        const listed = yield* send(HttpClientRequest.get("/api/admin/users?limit=10"))
+        const listed = yield* Testing.send(HttpClientRequest.get("/api/admin/users?limit=10"))
         assert.deepStrictEqual(JSON.parse(listed.body).users.map((u: { id: string }) => u.id).includes(user.id), true)
 
-        const updated = yield* send(json("PATCH", `/api/admin/users/${user.id}`, JSON.stringify({ name: "Ann B." })))
+        const updated = yield* Testing.send(json("PATCH", `/api/admin/users/${user.id}`, JSON.stringify({ name: "Ann B." })))
         assert.strictEqual(updated.status, 200)
         assert.strictEqual(JSON.parse(updated.body).name, "Ann B.")
 
-        const deleted = yield* send(HttpClientRequest.del(`/api/admin/users/${user.id}`))
+        const deleted = yield* Testing.send(HttpClientRequest.del(`/api/admin/users/${user.id}`))
         assert.strictEqual(deleted.status, 204)
-        const gone = yield* send(withId(HttpClientRequest.get(`/api/admin/users/${user.id}`)))
+        const gone = yield* Testing.send(withId(HttpClientRequest.get(`/api/admin/users/${user.id}`)))
         assert.strictEqual(gone.status, 404)
       }))
 
@@ -73,7 +75,7 @@ layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices:
           json("PATCH", "/api/admin/users/usr_nobody", "{}"),
           HttpClientRequest.del("/api/admin/users/usr_nobody")
         ]) {
-          const answer = yield* send(withId(request))
+          const answer = yield* Testing.send(withId(request))
           assert.strictEqual(answer.status, 404)
           assert.strictEqual(
             answer.body,
@@ -115,12 +117,12 @@ layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices:
   }
 )
 
-layer(server({ errata: { wireFormat: "problem-details" }, database: { filename: tempDatabase() } }), {
+layer(server({ errata: { format: WireFormat.ProblemDetails }, database: { filename: tempDatabase() } }), {
   excludeTestServices: true
-})("reference service in problem-details", (it) => {
+})("identity-admin in problem-details", (it) => {
   it.effect("answers the same error as RFC 9457", () =>
     Effect.gen(function*() {
-      const answer = yield* send(withId(HttpClientRequest.get("/api/admin/users/usr_nobody")))
+      const answer = yield* Testing.send(withId(HttpClientRequest.get("/api/admin/users/usr_nobody")))
       assert.strictEqual(answer.status, 404)
       assert.strictEqual(answer.headers["content-type"], "application/problem+json")
       assert.strictEqual(
@@ -139,13 +141,13 @@ const assertNoLeak = (body: string) => {
   }
 }
 
-describe("reference service: database failures answer 500 database_error without leaking SQL", () => {
+describe("identity-admin: database failures answer 500 database_error without leaking SQL", () => {
   const migrated = tempDatabase()
 
   it.live("a read-only database", () =>
     Effect.gen(function*() {
       yield* Layer.build(server({ database: { filename: migrated } })).pipe(Effect.scoped)
-      const logs: Array<LogEntry> = []
+      const logs: Array<Testing.LogEntry> = []
       const answer = yield* create({ email: "eve@example.com", name: "Eve", password: "s3cretpass" }).pipe(
         Effect.provide(server({ database: { filename: migrated, readonly: true } }, logs))
       )
@@ -173,7 +175,7 @@ describe("reference service: database failures answer 500 database_error without
 
   it.live("a database file that does not exist", () =>
     Effect.gen(function*() {
-      const logs: Array<LogEntry> = []
+      const logs: Array<Testing.LogEntry> = []
       const missing = join(tmpdir(), "errata-missing", "nowhere", "errata.db")
       const answer = yield* create({ email: "gus@example.com", name: "Gus", password: "s3cretpass" }).pipe(
         Effect.provide(server({ database: { filename: missing, readonly: true } }, logs))
@@ -183,4 +185,13 @@ describe("reference service: database failures answer 500 database_error without
       assertNoLeak(answer.body)
       assert.isTrue(logs.some((entry) => entry.message === "database unavailable; answering database_error"))
     }))
+})
+
+describe("DATABASE_URL", () => {
+  it("defaults to the embedded SQLite file, and takes file:PATH", () => {
+    assert.strictEqual(Database.filenameFromUrl(undefined), "./data/errata.db")
+    assert.strictEqual(Database.filenameFromUrl("file:/var/lib/errata/app.db"), "/var/lib/errata/app.db")
+    assert.strictEqual(Database.filenameFromUrl("file:relative/app.db"), "relative/app.db")
+    assert.throws(() => Database.filenameFromUrl("postgres://localhost/errata"), /file:PATH/)
+  })
 })

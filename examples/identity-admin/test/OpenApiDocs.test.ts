@@ -2,21 +2,22 @@ import { HttpClientRequest } from "@effect/platform"
 import type { HttpClient, HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, layer } from "@effect/vitest"
-import { ReferenceServer } from "@errata/server/reference"
+import { WireFormat } from "@errata/domain"
+import { Testing } from "@errata/server"
 import { Effect, Layer } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { captureLogs, send } from "./fixtures/TestServer.js"
+import * as IdentityAdmin from "../src/IdentityAdmin.js"
 
-const server = (options: Omit<ReferenceServer.Options, "database">) =>
-  ReferenceServer.layer({ ...options, database: { filename: join(mkdtempSync(join(tmpdir(), "errata-")), "x.db") } })
-    .pipe(Layer.provide(captureLogs([])), Layer.provideMerge(NodeHttpServer.layerTest)) as Layer.Layer<
+const server = (options: Omit<IdentityAdmin.Options, "database">) =>
+  IdentityAdmin.layer({ ...options, database: { filename: join(mkdtempSync(join(tmpdir(), "errata-")), "x.db") } })
+    .pipe(Layer.provide(Testing.captureLogs([])), Layer.provideMerge(NodeHttpServer.layerTest)) as Layer.Layer<
       HttpClient.HttpClient | HttpServer.HttpServer,
       unknown
     >
 
-const spec = Effect.map(send(HttpClientRequest.get("/openapi.json")), (answer) => JSON.parse(answer.body))
+const spec = Effect.map(Testing.send(HttpClientRequest.get("/openapi.json")), (answer) => JSON.parse(answer.body))
 
 /** The codes a response documents, in the given content type. */
 const codes = (response: any, contentType: string, member = "error") => {
@@ -65,7 +66,7 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
 
   it.effect("shows no phantom errors: no _tag bodies, no HttpApiDecodeError", () =>
     Effect.gen(function*() {
-      const text = (yield* send(HttpClientRequest.get("/openapi.json"))).body
+      const text = (yield* Testing.send(HttpClientRequest.get("/openapi.json"))).body
       assert.notInclude(text, "_tag")
       assert.notInclude(text, "HttpApiDecodeError")
       assert.notInclude(text, "validation_failed")
@@ -73,7 +74,7 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
 
   it.effect("serves a docs page", () =>
     Effect.gen(function*() {
-      const answer = yield* send(HttpClientRequest.get("/docs"))
+      const answer = yield* Testing.send(HttpClientRequest.get("/docs"))
       assert.strictEqual(answer.status, 200)
       assert.include(answer.headers["content-type"]!, "text/html")
       assert.include(answer.body, "email_already_exists")
@@ -82,7 +83,7 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
     }))
 })
 
-layer(server({ errata: { wireFormat: "oauth-style" } }), { excludeTestServices: true })(
+layer(server({ errata: { format: WireFormat.OAuthStyle } }), { excludeTestServices: true })(
   "OpenAPI in oauth-style, not rate limited",
   (it) => {
     it.effect("uses the format's own validation code and status, and shows no 429", () =>

@@ -5,13 +5,13 @@ import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { freePort } from "./fixtures/TestServer.js"
+import { freePort } from "../bench/freePort.js"
 
 const root = fileURLToPath(new URL("../../..", import.meta.url))
 
 /** `pnpm start`'s entry point, run as the README runs it, on a new SQLite file, with `env` added. */
 const start = (env: Record<string, string>) =>
-  spawn(process.execPath, ["--import", "tsx", "packages/server/src/reference/main.ts"], {
+  spawn(process.execPath, ["--import", "tsx", "examples/identity-admin/src/main.ts"], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: `file:${join(mkdtempSync(join(tmpdir(), "errata-start-")), "app.db")}`, ...env },
     stdio: ["ignore", "pipe", "pipe"]

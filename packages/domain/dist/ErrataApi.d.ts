@@ -7,8 +7,9 @@
  * @since 0.1.0
  */
 import { HttpApi } from "@effect/platform";
+import { SchemaAST } from "effect";
 import * as BuiltinFormats from "./BuiltinFormats.js";
-import type * as CatalogError from "./CatalogError.js";
+import * as CatalogError from "./CatalogError.js";
 import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js";
 import { PayloadTooLarge, UnsupportedMediaType } from "./FrameworkErrors.js";
 import type * as WireFormat from "./WireFormat.js";
@@ -70,4 +71,20 @@ export type FrameworkErrorOf<Formats extends ReadonlyArray<AnyFormat>> = (Format
 export declare const make: <const Id extends string, const Formats extends ReadonlyArray<AnyFormat> = typeof BuiltinFormats.all>(identifier: Id, options?: {
     readonly formats?: Formats;
 }) => HttpApi.HttpApi<Id, never, FrameworkErrorOf<Formats>>;
+/**
+ * The annotation `make` puts on the framework errors it declares, so that a server can tell them from the errors
+ * the API itself declares (its documentation shows only those of the formats it speaks, where they apply).
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export declare const FrameworkDeclarationId: unique symbol;
+/**
+ * The catalog error classes a schema names, leaving out the framework errors `make` declared: the errors an API, its
+ * group or its endpoint declares of its own.
+ *
+ * @since 0.1.0
+ * @category reflection
+ */
+export declare const ownClassesIn: (ast: SchemaAST.AST) => ReadonlyArray<CatalogError.AnyClass>;
 //# sourceMappingURL=ErrataApi.d.ts.map

@@ -7,7 +7,9 @@
  * @since 0.1.0
  */
 import { HttpApi } from "@effect/platform";
+import { SchemaAST } from "effect";
 import * as BuiltinFormats from "./BuiltinFormats.js";
+import * as CatalogError from "./CatalogError.js";
 import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js";
 import { PayloadTooLarge, UnsupportedMediaType } from "./FrameworkErrors.js";
 /**
@@ -55,8 +57,35 @@ export const frameworkErrors = (formats = BuiltinFormats.all) => {
 export const make = (identifier, options = {}) => {
     let api = HttpApi.make(identifier);
     for (const { error } of frameworkErrors(options.formats ?? BuiltinFormats.all)) {
-        api = api.addError(error);
+        api = api.addError(error.annotations({ [FrameworkDeclarationId]: true }));
     }
     return api;
+};
+/**
+ * The annotation `make` puts on the framework errors it declares, so that a server can tell them from the errors
+ * the API itself declares (its documentation shows only those of the formats it speaks, where they apply).
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const FrameworkDeclarationId = Symbol.for("errata/ErrataApi/FrameworkDeclaration");
+/**
+ * The catalog error classes a schema names, leaving out the framework errors `make` declared: the errors an API, its
+ * group or its endpoint declares of its own.
+ *
+ * @since 0.1.0
+ * @category reflection
+ */
+export const ownClassesIn = (ast) => {
+    const found = new Set();
+    const visit = (node) => {
+        if (SchemaAST.isUnion(node))
+            return node.types.forEach(visit);
+        const cls = CatalogError.classOf(node);
+        if (cls !== undefined && node.annotations[FrameworkDeclarationId] !== true)
+            found.add(cls);
+    };
+    visit(ast);
+    return Array.from(found);
 };
 //# sourceMappingURL=ErrataApi.js.map

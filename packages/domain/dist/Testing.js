@@ -27,7 +27,16 @@ import { UnknownApiError } from "./UnknownApiError.js";
  * @since 0.1.0
  * @category arbitraries
  */
-export const arbitrary = (cls) => Arbitrary.make(cls);
+export const arbitrary = (cls) => {
+    let made = arbitraries.get(cls);
+    if (made === undefined) {
+        made = Arbitrary.make(cls);
+        arbitraries.set(cls, made);
+    }
+    return made;
+};
+/** Deriving an arbitrary from a class's schema takes milliseconds: once per class is enough. */
+const arbitraries = new WeakMap();
 /**
  * Instances of any class of a catalog.
  *
@@ -156,7 +165,8 @@ export const nearEnvelope = (format) => {
  */
 export const anyResponse = (format) => {
     const statuses = format === undefined ? [400, 404, 429, 500, 503] : format.catalog.errors.map((cls) => cls.metadata.status);
-    const body = fc.oneof(...(format === undefined ? [] : [nearEnvelope(format), nearEnvelope(format).map((text) => new TextEncoder().encode(text))]), fc.jsonValue().map((json) => JSON.stringify(json)), fc.string(), fc.string({ unit: "binary" }), fc.uint8Array(), fc.constantFrom("", undefined, null, "null", "{}", "[]", "\"error\"", "{\"__proto__\":{\"error\":\"not_found\"}}"));
+    const near = format === undefined ? [] : [nearEnvelope(format)];
+    const body = fc.oneof(...near, ...near.map((texts) => texts.map((text) => new TextEncoder().encode(text))), fc.jsonValue().map((json) => JSON.stringify(json)), fc.string(), fc.string({ unit: "binary" }), fc.uint8Array(), fc.constantFrom("", undefined, null, "null", "{}", "[]", "\"error\"", "{\"__proto__\":{\"error\":\"not_found\"}}"));
     const headers = fc.dictionary(fc.oneof(fc.constantFrom("retry-after", "Retry-After", "x-request-id", "X-Request-ID", "content-type"), fc.string()), fc.oneof(fc.string(), fc.array(fc.string()), fc.constant(undefined)));
     const status = fc.oneof(fc.constantFrom(...statuses), fc.integer());
     return fc.record({ status, headers, body });

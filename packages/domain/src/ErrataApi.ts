@@ -7,8 +7,9 @@
  * @since 0.1.0
  */
 import { HttpApi } from "@effect/platform"
+import { SchemaAST } from "effect"
 import * as BuiltinFormats from "./BuiltinFormats.js"
-import type * as CatalogError from "./CatalogError.js"
+import * as CatalogError from "./CatalogError.js"
 import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js"
 import { PayloadTooLarge, UnsupportedMediaType } from "./FrameworkErrors.js"
 import type * as WireFormat from "./WireFormat.js"
@@ -103,7 +104,34 @@ export const make = <const Id extends string, const Formats extends ReadonlyArra
 ): HttpApi.HttpApi<Id, never, FrameworkErrorOf<Formats>> => {
   let api: HttpApi.HttpApi.Any = HttpApi.make(identifier)
   for (const { error } of frameworkErrors(options.formats ?? BuiltinFormats.all)) {
-    api = (api as HttpApi.HttpApi<string, never, unknown>).addError(error)
+    api = (api as HttpApi.HttpApi<string, never, unknown>).addError(error.annotations({ [FrameworkDeclarationId]: true }))
   }
   return api as any
+}
+
+/**
+ * The annotation `make` puts on the framework errors it declares, so that a server can tell them from the errors
+ * the API itself declares (its documentation shows only those of the formats it speaks, where they apply).
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const FrameworkDeclarationId: unique symbol = Symbol.for("errata/ErrataApi/FrameworkDeclaration")
+
+/**
+ * The catalog error classes a schema names, leaving out the framework errors `make` declared: the errors an API, its
+ * group or its endpoint declares of its own.
+ *
+ * @since 0.1.0
+ * @category reflection
+ */
+export const ownClassesIn = (ast: SchemaAST.AST): ReadonlyArray<CatalogError.AnyClass> => {
+  const found = new Set<CatalogError.AnyClass>()
+  const visit = (node: SchemaAST.AST): void => {
+    if (SchemaAST.isUnion(node)) return node.types.forEach(visit)
+    const cls = CatalogError.classOf(node)
+    if (cls !== undefined && node.annotations[FrameworkDeclarationId] !== true) found.add(cls)
+  }
+  visit(ast)
+  return Array.from(found)
 }
