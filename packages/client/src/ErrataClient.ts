@@ -7,7 +7,8 @@
  * of the built-in wire formats, recognised by their envelopes (or from the formats given); a catalog error the
  * endpoint does not declare becomes `UnknownApiError`. Calls are retried by `Retry.policy` under a budget shared by
  * the client, POST/PATCH carry an `Idempotency-Key` reused on every attempt, an expired token is refreshed once for
- * all concurrent calls, and every failed call is logged once with its code, status and request id.
+ * all concurrent calls, and every failed call is logged once with its code, status and request id (at debug level
+ * for a 4xx, which the caller handles; at warning level for a 5xx or a transport failure).
  *
  * A request that does not match its endpoint's schema — a value of the wrong type from code the compiler did not
  * check — is a bug of the calling code: the call dies with `RequestEncodeError`, naming the endpoint and the
@@ -343,8 +344,11 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
           Effect.tap(() => budget.refund(drawn)),
           Effect.locally(currentIdempotencyKey, idempotencyKey),
           Effect.locally(lastResponse, { sent: false, status: 0 }),
-          Effect.tapError((error) =>
-            Effect.logWarning("api call failed").pipe(Effect.annotateLogs({
+          Effect.tapError((error) => {
+            const status = Retry.statusOf(error)
+            // A 4xx is an answer the caller's code is there to handle; a 5xx or no answer is worth a warning.
+            const log = status === undefined || status >= 500 ? Effect.logWarning : Effect.logDebug
+            return log("api call failed").pipe(Effect.annotateLogs({
               endpoint: name,
               method: endpoint.method,
               error_code: error instanceof TransportError
@@ -352,10 +356,10 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
                 : error instanceof UnknownApiError.UnknownApiError
                 ? error.code ?? "unknown"
                 : CatalogError.metadataOf(error).code,
-              status: Retry.statusOf(error) ?? 0,
+              status: status ?? 0,
               request_id: error instanceof TransportError ? "" : error.requestId ?? ""
             }))
-          )
+          })
         )
       })
     }

@@ -3,6 +3,7 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { BuiltinFormats, Catalog, CatalogError, ErrataApi, UnknownApiError, WireFormat } from "@errata/domain"
 import {
+  DatabaseError,
   EmailAlreadyExists,
   RateLimitExceeded,
   ServiceUnavailable,
@@ -158,22 +159,34 @@ describe("ErrataClient decoding", () => {
       assert.isTrue(error.retryAfter! >= 119 && error.retryAfter! <= 120)
     }).pipe(Effect.provide(Live)))
 
-  it.scoped("logs a failed call once, with code, status and request id", () =>
+  it.scoped("logs a failed call once, with code, status and request id: a 4xx at debug level, a 5xx at warning", () =>
     Effect.gen(function*() {
       const server = yield* scriptedServer
       const lines: Array<Record<string, unknown>> = []
-      const logger = Logger.make(({ annotations, message }) => {
-        lines.push({ message, ...Object.fromEntries(annotations) })
+      const logger = Logger.make(({ annotations, logLevel, message }) => {
+        lines.push({ level: logLevel.label, message, ...Object.fromEntries(annotations) })
       })
+      const captured = Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.All))
       server.script([encoded(WireFormat.OAuthDetails, new UserNotFound({ requestId: "req_9" }))])
-      yield* Effect.flip(getUser(server)).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      yield* Effect.flip(getUser(server)).pipe(Effect.provide(captured))
+      server.script([encoded(WireFormat.OAuthDetails, new DatabaseError({ requestId: "req_10" }))])
+      yield* Effect.flip(getUser(server, { retry: false })).pipe(Effect.provide(captured))
       assert.deepStrictEqual(lines, [{
+        level: "DEBUG",
         message: ["api call failed"],
         endpoint: "users.get",
         method: "GET",
         error_code: "user_not_found",
         status: 404,
         request_id: "req_9"
+      }, {
+        level: "WARN",
+        message: ["api call failed"],
+        endpoint: "users.get",
+        method: "GET",
+        error_code: "database_error",
+        status: 500,
+        request_id: "req_10"
       }])
     }).pipe(Effect.provide(NodeHttpClient.layer)))
 })

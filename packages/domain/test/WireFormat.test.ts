@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { BuiltinFormats, Catalog, CatalogError, UnknownApiError, WireFormat } from "@errata/domain"
-import { NotFound, RateLimitExceeded, UserNotFound, ValidationError } from "@errata/domain/Errors"
+import { BadRequest, NotFound, RateLimitExceeded, UserNotFound, ValidationError } from "@errata/domain/Errors"
 import * as Testing from "@errata/domain/Testing"
 import { DateTime, FastCheck as fc, Predicate, Schema } from "effect"
 
@@ -183,7 +183,7 @@ describe("WireFormat decode of what it cannot map", () => {
   })
 })
 
-/** A user's own dialect, `{ "fault": { "id", "text", "fields"?: { <field>: text }, "ticket"? } }`, built as a user would. */
+/** A terse dialect of a user's own, built as a user would: `{ "e": code, "m": message, "f"?: [[field, message]], "x"?: { …own } }`. */
 class QuotaExceeded extends CatalogError.Class<QuotaExceeded>()("QuotaExceeded", {
   code: "quota_exceeded",
   status: 429,
@@ -193,71 +193,60 @@ class QuotaExceeded extends CatalogError.Class<QuotaExceeded>()("QuotaExceeded",
   fields: { quota: Schema.Int, resetsAt: Schema.propertySignature(Schema.DateTimeUtc).pipe(Schema.fromKey("resets_at")) }
 }) {}
 
-const faultEnvelope: WireFormat.Envelope<typeof ValidationError, typeof NotFound> = {
-  name: "fault",
+const terseEnvelope: WireFormat.Envelope<typeof ValidationError, typeof BadRequest> = {
+  name: "terse",
   source: "a user's own API",
-  contentType: "application/vnd.fault+json",
-  carries: { fieldErrorCodes: false, fieldErrorList: false, requestIdInBody: true, retryAfterInBody: false },
-  reservedMembers: ["id", "text", "fields", "ticket"],
+  contentType: "application/vnd.terse+json",
+  carries: { fieldErrorCodes: false, fieldErrorList: true, requestIdInBody: false, retryAfterInBody: false },
+  reservedMembers: [],
   validationError: ValidationError,
-  malformedBody: NotFound,
-  recognizes: (json) => Predicate.isRecord(json) && Predicate.isRecord(json.fault),
-  write: (error) => ({
-    fault: {
-      id: error.metadata.code,
-      text: error.message,
-      ...(error.fieldErrors && { fields: Object.fromEntries(error.fieldErrors.map((f) => [f.field, f.message])) }),
-      ...(error.requestId && { ticket: error.requestId }),
-      ...error.own
-    }
+  malformedBody: BadRequest,
+  recognizes: (json) => Predicate.isRecord(json) && typeof json.e === "string" && typeof json.m === "string",
+  write: ({ fieldErrors, message, metadata, own }) => ({
+    e: metadata.code,
+    m: message,
+    ...(fieldErrors && { f: fieldErrors.map(({ field, message }) => [field, message]) }),
+    x: own
   }),
-  read: (json) => {
-    if (!Predicate.isRecord(json) || !Predicate.isRecord(json.fault) || typeof json.fault.id !== "string") return undefined
-    const fields = json.fault.fields
-    return {
-      code: json.fault.id,
-      message: json.fault.text,
-      fieldErrors: Predicate.isRecord(fields)
-        ? Object.entries(fields).map(([field, message]) => ({ field, message }))
-        : undefined,
-      retryAfter: undefined,
-      requestId: json.fault.ticket,
-      own: json.fault
-    }
-  },
+  read: (json) =>
+    Predicate.isRecord(json) && typeof json.e === "string"
+      ? {
+        code: json.e,
+        message: json.m,
+        fieldErrors: Array.isArray(json.f)
+          ? json.f.map((pair) => (Array.isArray(pair) ? { field: pair[0], message: pair[1] } : pair))
+          : undefined,
+        retryAfter: undefined,
+        requestId: undefined,
+        own: Predicate.isRecord(json.x) ? json.x : {}
+      }
+      : undefined,
   jsonSchema: ({ metadata, own }) => ({
     type: "object",
-    required: ["fault"],
+    required: ["e", "m", "x"],
     properties: {
-      fault: {
-        type: "object",
-        required: ["id", "text", ...own.required],
-        properties: {
-          id: { const: metadata.code },
-          text: { type: "string" },
-          fields: { type: "object", additionalProperties: { type: "string" } },
-          ticket: { type: "string" },
-          ...own.properties
-        }
-      }
+      e: { const: metadata.code },
+      m: { type: "string" },
+      f: { type: "array", items: { type: "array", prefixItems: [{ type: "string" }, { type: "string" }] } },
+      x: { type: "object", required: own.required, properties: own.properties }
     }
   })
 }
 
 describe("A user's own wire format, built with WireFormat.make", () => {
   const catalog = Catalog.builtin.pipe(Catalog.add(QuotaExceeded))
-  const fault = WireFormat.make(faultEnvelope, { catalog })
+  const terse = WireFormat.make(terseEnvelope, { catalog })
 
   it("passes the same properties as the built-in formats", () => {
-    Testing.assertRoundTrip(fault)
-    Testing.assertJsonSchema(fault)
-    Testing.assertTotal(fault)
+    Testing.assertRoundTrip(terse)
+    Testing.assertJsonSchema(terse)
+    Testing.assertTotal(terse)
   })
 
   it("is recognised beside the built-in formats", () => {
-    const detecting = WireFormat.detect([fault, ...BuiltinFormats.all.map((format) => WireFormat.withCatalog(format, catalog))])
+    const detecting = WireFormat.detect([terse, ...BuiltinFormats.all.map((format) => WireFormat.withCatalog(format, catalog))])
     const error = new QuotaExceeded({ quota: 100, resetsAt: DateTime.unsafeMake("2026-12-01T00:00:00Z"), requestId: "req_q" })
-    const decoded = detecting.decode(fault.encode(error))
+    const decoded = detecting.decode(terse.encode(error))
     assert.instanceOf(decoded, QuotaExceeded)
     assert.strictEqual(decoded.quota, 100)
     assert.strictEqual(decoded.requestId, "req_q")
@@ -271,24 +260,24 @@ describe("A user's own wire format, built with WireFormat.make", () => {
       category: "conflict",
       description: "d",
       resolution: "r",
-      fields: { ticket: Schema.String }
+      fields: { x: Schema.String }
     }) {}
     assert.throws(
-      () => WireFormat.make(faultEnvelope, { catalog: Catalog.make(Ticketed) }),
-      /fault: Ticketed's field "ticket" is a member of the envelope/
+      () => WireFormat.make({ ...terseEnvelope, reservedMembers: ["e", "m", "f", "x"] }, { catalog: Catalog.make(Ticketed) }),
+      /terse: Ticketed's field "x" is a member of the envelope/
     )
-    assert.instanceOf(WireFormat.withCatalog(WireFormat.OAuthDetails, Catalog.make(Ticketed)), Object)
+    assert.strictEqual(WireFormat.make(terseEnvelope, { catalog: Catalog.make(Ticketed) }).name, "terse")
   })
 })
 
 describe("The testing kit finds what is wrong", () => {
   it("a format that loses the message fails the round trip, naming the class", () => {
-    const lossy = WireFormat.make({ ...faultEnvelope, write: (error) => ({ fault: { id: error.metadata.code, text: "" } }) })
+    const lossy = WireFormat.make({ ...terseEnvelope, write: (error) => ({ e: error.metadata.code, m: "", x: {} }) })
     assert.throws(() => Testing.assertRoundTrip(lossy, { classes: [NotFound] }), /NotFound changed on the wire/)
   })
 
   it("a format whose decoder throws fails totality", () => {
-    const throwing = WireFormat.make({ ...faultEnvelope, read: () => { throw new Error("boom") } })
+    const throwing = WireFormat.make({ ...terseEnvelope, read: () => { throw new Error("boom") } })
     // WireFormat.make keeps decode total even then; a hand-written decoder is checked by the property itself.
     assert.doesNotThrow(() => Testing.assertTotal(throwing, { numRuns: 50 }))
     assert.throws(() =>
@@ -297,7 +286,7 @@ describe("The testing kit finds what is wrong", () => {
   })
 
   it("a JSON Schema that does not describe the body fails, naming the member", () => {
-    const wrong = WireFormat.make({ ...faultEnvelope, jsonSchema: () => ({ type: "object", required: ["error"] }) })
+    const wrong = WireFormat.make({ ...terseEnvelope, jsonSchema: () => ({ type: "object", required: ["error"] }) })
     assert.throws(() => Testing.assertJsonSchema(wrong, { classes: [NotFound] }), /must have required property 'error'/)
   })
 })
