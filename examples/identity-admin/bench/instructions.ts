@@ -115,8 +115,8 @@ const scenarios: ReadonlyArray<readonly [name: string, kind: string, env: Record
 
 // `pnpm bench:instructions 404` runs only the scenarios whose name contains "404".
 const only = process.argv[2]
-// Short runs mostly measure the JIT compiling the path (1000 → 5000 requests gave 1.03 M native, 0.84 M errata per
-// 404; 5000 → 10000 gave 0.78 M and 0.42 M): the default counts only requests after the first 5000.
+// Short runs mostly measure the JIT compiling the path, not its steady state: the default counts only the requests
+// after the first 5000 (docs/performance.md has the figures).
 const [short, long] = (process.env.BENCH_REQUESTS ?? "5000,10000").split(",").map(Number) as [number, number]
 console.log(`Instructions per request (callgrind; ${long} − ${short} requests over loopback, 8 at a time)\n`)
 const perRequest = new Map<string, number>()
