@@ -80,6 +80,14 @@ describe("WireFormat.detect", () => {
     assert.include(detecting.decode({ status: 502, body: "{}" }).message, "any of the formats problem-details, google-rpc")
   })
 
+  it("takes a body with a member named like a problem's for its own dialect, not for a problem", () => {
+    const error = new ValidationError({ fieldErrors: [{ field: "name", message: "name is required", code: "required" }] })
+    const body = { ...JSON.parse(WireFormat.CodeMessage.encode(error).body), type: "validation", title: "Invalid" }
+    const decoded = detecting.decode({ status: 422, headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    assert.instanceOf(decoded, ValidationError)
+    assert.deepStrictEqual(decoded.fieldErrors, [{ field: "name", message: "name is required", code: "required" }])
+  })
+
   it("never throws, whatever the response", () => Testing.assertTotal(detecting, { numRuns: 1000 }))
 })
 

@@ -122,8 +122,9 @@ export const codeMessage: WireFormat.Envelope<typeof ValidationError, typeof Bad
   validationError: ValidationError,
   // Seed 002 has no code for malformed JSON; `BAD_REQUEST` is its malformed request.
   malformedBody: BadRequest,
+  // A problem (RFC 9457) also has a string `code` member, and a numeric `status` this shape never has.
   recognizes: (json) =>
-    isObject(json) && typeof json.code === "string" && !("error" in json) && !("type" in json) && !("title" in json),
+    isObject(json) && typeof json.code === "string" && !("error" in json) && typeof json.status !== "number",
   write: (error) =>
     withOwnAndDebug(
       members({}, {
@@ -269,9 +270,11 @@ export const problemDetails: WireFormat.Envelope<typeof ValidationError, typeof 
   reservedMembers: ["type", "title", "status", "detail", "instance", "code", "errors", "retry_after", "request_id", "debug"],
   validationError: ValidationError,
   malformedBody: InvalidJson,
+  // Without its content type, a problem has a numeric status beside its type or title: an error's own field named
+  // `type` does not make another dialect's body a problem.
   recognizes: (json, contentType) =>
     (contentType !== undefined && contentType.includes("application/problem+json")) ||
-    (isObject(json) && (typeof json.type === "string" || (typeof json.status === "number" && "title" in json))),
+    (isObject(json) && typeof json.status === "number" && (typeof json.type === "string" || typeof json.title === "string")),
   write: (error) =>
     withOwnAndDebug(
       members({}, {
