@@ -18,7 +18,12 @@ import { BrowserApi, PlanLimitReached } from "./fixtures/BrowserApi.js"
 
 const chromiumPath = "/usr/bin/chromium"
 
-/** A bundle for the browser of `contents`: esbuild refuses `node:` modules on this platform. */
+const root = fileURLToPath(new URL("../..", import.meta.url))
+
+/**
+ * A bundle for the browser of `contents`, with the packages' built files (`dist/`, what is published) in place of
+ * their sources. esbuild refuses a `node:` module on this platform: the bundle fails if one is imported.
+ */
 const bundle = async (contents: string) => {
   const result = await build({
     stdin: { contents, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "ts" },
@@ -26,7 +31,10 @@ const bundle = async (contents: string) => {
     platform: "browser",
     format: "esm",
     write: false,
-    logLevel: "silent"
+    logLevel: "silent",
+    alias: Object.fromEntries(
+      ["domain", "server", "client"].map((name) => [`@errata/${name}`, `${root}packages/${name}/dist`])
+    )
   })
   return result.outputFiles[0]!.text
 }
@@ -38,7 +46,6 @@ describe("Browser bundles", () => {
       import * as Client from "@errata/client"
       console.log(Domain, Client)
     `)
-    assert.notMatch(text, /from\s*"node:|require\("node:/)
     // What was bundled: the client's idempotency keys, the domain's Google format.
     assert.include(text, "idempotency-key")
     assert.include(text, "AIP-193")

@@ -37,6 +37,8 @@ const pnpm = (args: ReadonlyArray<string>, cwd: string) =>
   execFileSync("npx", ["-y", "pnpm@10", ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
 
 beforeAll(() => {
+  // What is packed is what the build made: make sure it is made from the sources as they are.
+  execFileSync(join(root, "node_modules/.bin/tsc"), ["-b", "tsconfig.json"], { cwd: root, stdio: "inherit" })
   for (const name of names) {
     const destination = join(out, name)
     mkdirSync(destination)
@@ -205,11 +207,14 @@ describe("The tarballs installed with npm into a fresh project outside the works
     npm("install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error")
 
     // The options `tsc --init` writes, with Node's types and an output folder, as a Node user sets them.
-    execFileSync(join(project, "node_modules/.bin/tsc"), ["--init", "--types", "node", "--rootDir", "src", "--outDir", "dist"], {
-      cwd: project
-    })
-    const compiled = spawnSync(join(project, "node_modules/.bin/tsc"), ["-p", "."], { cwd: project, encoding: "utf8" })
+    const tsc = join(project, "node_modules/.bin/tsc")
+    execFileSync(tsc, ["--init", "--types", "node", "--rootDir", "src", "--outDir", "dist"], { cwd: project })
+    const compiled = spawnSync(tsc, ["-p", "."], { cwd: project, encoding: "utf8" })
     assert.strictEqual(compiled.status, 0, compiled.stdout + compiled.stderr)
+    // `tsc --init` skips checking libraries' declaration files; ours must pass that check too under its options.
+    // (Effect's own platform-node declarations need @types/ws, which a user adds if they check libraries.)
+    const libraries = spawnSync(tsc, ["-p", ".", "--noEmit", "--skipLibCheck", "false"], { cwd: project, encoding: "utf8" })
+    assert.deepStrictEqual(libraries.stdout.split("\n").filter((line) => line.includes("node_modules/@errata/")), [])
 
     const run = spawnSync(process.execPath, ["dist/program.js"], { cwd: project, encoding: "utf8", timeout: 60_000 })
     assert.strictEqual(run.status, 0, run.stdout + run.stderr)

@@ -74,7 +74,7 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
   const limit = yield* Config.integer("ERRATA_RATE_LIMIT").pipe(Config.withDefault(600))
   const redisUrl = yield* Config.option(Config.string("REDIS_URL"))
   return serve({
-    config: ErrataConfig.layerConfig,
+    config: ErrataConfig.layerConfig(),
     repository: repository(Database.layerConfig),
     rateLimit: rateLimitLayer(limit, Option.getOrUndefined(redisUrl))
   })

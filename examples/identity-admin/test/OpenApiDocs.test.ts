@@ -46,7 +46,7 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
       )
 
       const get = document.paths["/api/admin/users/{id}"].get.responses
-      assert.deepStrictEqual(Object.keys(get), ["200", "404", "422", "429", "500", "504"])
+      assert.deepStrictEqual(Object.keys(get), ["200", "404", "413", "422", "429", "500", "504"])
       assert.deepStrictEqual(codes(get["404"], "application/json"), ["user_not_found"])
       assert.strictEqual(get["404"].content["application/json"].schema.properties.user_id.type, "string")
     }))

@@ -10,7 +10,7 @@ import { FaultEnvelope } from "../src/Fault.js"
 import { ServerLive } from "../src/Server.js"
 
 /** The quickstart's server in `format`, on a random loopback port, and an `HttpClient` pointed at it. */
-const served = (format: WireFormat.WireFormat<any, any, any>) =>
+const served = (format: WireFormat.Any) =>
   ServerLive.pipe(
     Layer.provide(ErrataConfig.layer({ format, alternatives: [] })),
     Layer.provide(Testing.captureLogs([])),
@@ -42,7 +42,7 @@ describe("A user's own error on a user's own API, served and called", () => {
     Effect.gen(function*() {
       const fault = WireFormat.make(FaultEnvelope)
       const context = yield* Layer.build(served(fault))
-      const { fourth } = yield* createFour({ format: [fault, ...BuiltinFormats.all] }).pipe(Effect.provide(context))
+      const { fourth } = yield* createFour({ formats: [fault, ...BuiltinFormats.all] }).pipe(Effect.provide(context))
       assert.instanceOf(fourth, PlanLimitReached)
       assert.strictEqual(fourth.limit, 3)
       const answer = yield* Testing.send(

@@ -19,12 +19,13 @@
 import type { HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
 import { HttpApi, HttpApiClient, HttpApiEndpoint, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
-import { BuiltinFormats, Catalog, CatalogError, UnknownApiError, WireFormat } from "@errata/domain"
+import { BuiltinFormats, Catalog, CatalogError, ErrataApi, UnknownApiError, WireFormat } from "@errata/domain"
 import type { Types } from "effect"
 import { Cause, Clock, Data, Duration, Effect, Either, FiberRef, ParseResult, Schema } from "effect"
 import * as Retry from "./Retry.js"
 import * as RetryBudget from "./RetryBudget.js"
-import { reasonOf, TransportError } from "./TransportError.js"
+import { reasonOf } from "./internal/transport.js"
+import { TransportError } from "./TransportError.js"
 
 /**
  * What a call can fail with, for an endpoint whose declared errors are `E`.
@@ -91,24 +92,16 @@ export type Client<Groups extends HttpApiGroup.HttpApiGroup.Any, ApiError> = {
 }
 
 /**
- * Any wire format, whatever its catalog.
- *
- * @since 0.1.0
- * @category models
- */
-export type AnyFormat = WireFormat.WireFormat<any, any, any>
-
-/**
  * @since 0.1.0
  * @category models
  */
 export interface Options {
   readonly baseUrl: string | URL
   /**
-   * The wire format of error responses, or several to recognise each response by its envelope. Default: every
-   * built-in format (`BuiltinFormats.all`).
+   * The wire formats error responses may come in, each recognised by its envelope. Default: every built-in format
+   * (`BuiltinFormats.all`) that can carry the API's errors.
    */
-  readonly format?: AnyFormat | ReadonlyArray<AnyFormat>
+  readonly formats?: ReadonlyArray<WireFormat.Any>
   /** The retry policy's options, or `false` for no retries. */
   readonly retry?: Retry.Options | false
   /** The retry budget shared by this client's calls. */
@@ -124,19 +117,22 @@ export interface Options {
 }
 
 /**
- * The decoder of a client's error responses: the formats given (or every built-in one), over the errors the API
- * declares.
+ * The decoder of a client's error responses: the formats given, or every built-in format that can carry the API's
+ * errors (a server cannot start in a format that cannot), over the errors the API declares and the framework's own.
+ * A format given that cannot carry an error of the API is a mistake, reported at once.
  *
  * @since 0.1.0
  * @category decoding
  */
-export const decoderOf = (
-  api: HttpApi.HttpApi.Any,
-  format: AnyFormat | ReadonlyArray<AnyFormat> = BuiltinFormats.all
-): WireFormat.Detecting => {
-  const catalog = Catalog.fromApi(api)
-  const formats = Array.isArray(format) ? format as ReadonlyArray<AnyFormat> : [format as AnyFormat]
-  return WireFormat.detect(formats.map((one) => WireFormat.withCatalog(one, catalog)))
+export const decoderOf = (api: HttpApi.HttpApi.Any, formats?: ReadonlyArray<WireFormat.Any>): WireFormat.Detecting => {
+  const declared = Catalog.fromApi(api)
+  const framework = ErrataApi.frameworkErrors(formats ?? BuiltinFormats.all)
+    .map(({ error }) => error)
+    .filter((cls) => declared.byCode(cls.metadata.code) === undefined && declared.byTag(cls.metadata.tag) === undefined)
+  const catalog = Catalog.add(declared, ...framework)
+  const usable = formats ??
+    BuiltinFormats.all.filter((format) => WireFormat.clashes(format.envelope, catalog.errors).length === 0)
+  return WireFormat.detect(usable.map((format) => WireFormat.withCatalog(format, catalog)))
 }
 
 /** An error response, decoded; it travels through HttpApiClient as a failure of the HttpClient. */
@@ -207,7 +203,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
   HttpClient.HttpClient | HttpApiMiddleware.HttpApiMiddleware.Without<ApiR | HttpApiGroup.HttpApiGroup.ClientContext<Groups>>
 > =>
   Effect.gen(function*() {
-    const decoder = decoderOf(api, options.format)
+    const decoder = decoderOf(api, options.formats)
     const budget = RetryBudget.make(options.budget)
     const refresher = options.refresh === undefined ? undefined : singleFlight(options.refresh)
     const attemptTimeout = options.attemptTimeout ?? "10 seconds"

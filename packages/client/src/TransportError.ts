@@ -17,37 +17,3 @@ export class TransportError extends Schema.TaggedError<TransportError>()("Transp
   method: Schema.String,
   url: Schema.String
 }) {}
-
-const codeOf = (cause: unknown): string | undefined => {
-  for (let current = cause, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code
-    if (typeof code === "string") return code
-    current = (current as { cause?: unknown }).cause
-  }
-  return undefined
-}
-
-/**
- * The reason of a failed connection, from the error codes Node and undici use.
- *
- * @since 0.1.0
- * @category errors
- */
-export const reasonOf = (cause: unknown): TransportError["reason"] => {
-  switch (codeOf(cause)) {
-    case "ECONNREFUSED":
-      return "connection_refused"
-    case "ECONNRESET":
-    case "EPIPE":
-    case "UND_ERR_SOCKET":
-    case "UND_ERR_CLOSED":
-      return "connection_reset"
-    case "ETIMEDOUT":
-    case "UND_ERR_CONNECT_TIMEOUT":
-    case "UND_ERR_HEADERS_TIMEOUT":
-    case "UND_ERR_BODY_TIMEOUT":
-      return "timeout"
-    default:
-      return "other"
-  }
-}

@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpClient, HttpClientRequest } from "@effect/platform"
 import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { BuiltinFormats, Catalog, CatalogError, ErrataApi, UnknownApiError, WireFormat } from "@errata/domain"
+import { BuiltinFormats, Catalog, CatalogError, ErrataApi, GoogleRpc, UnknownApiError, WireFormat } from "@errata/domain"
 import {
   DatabaseError,
   EmailAlreadyExists,
@@ -38,7 +38,7 @@ const fast = { baseTransient: "1 millis", baseThrottled: "1 millis" } as const
 const client = (server: ScriptedServer, options: Partial<ErrataClient.Options> = {}) =>
   ErrataClient.make(UsersApi, { baseUrl: server.url, retry: fast, ...options })
 
-const encoded = (format: WireFormat.WireFormat<any, any, any>, error: CatalogError.CatalogError): Answer => {
+const encoded = (format: WireFormat.Any, error: CatalogError.CatalogError): Answer => {
   const wire = format.encode(error)
   return { status: wire.status, headers: { ...wire.headers }, body: wire.body }
 }
@@ -63,9 +63,9 @@ describe("ErrataClient decoding", () => {
     Effect.gen(function*() {
       const server = yield* scriptedServer
       server.script([encoded(WireFormat.CodeMessage, new UserNotFound())])
-      assert.instanceOf(yield* Effect.flip(getUser(server, { format: WireFormat.CodeMessage })), UserNotFound)
+      assert.instanceOf(yield* Effect.flip(getUser(server, { formats: [WireFormat.CodeMessage] })), UserNotFound)
       server.script([encoded(WireFormat.NestedError, new UserNotFound())])
-      const other = yield* Effect.flip(getUser(server, { format: WireFormat.CodeMessage }))
+      const other = yield* Effect.flip(getUser(server, { formats: [WireFormat.CodeMessage] }))
       assert.instanceOf(other, UnknownApiError.UnknownApiError)
       assert.strictEqual(other.status, 404)
     }).pipe(Effect.provide(Live)))
@@ -98,6 +98,31 @@ describe("ErrataClient decoding", () => {
         assert.strictEqual(error.limit, 3)
         assert.strictEqual(error.requestId, "req_p")
       }
+    }).pipe(Effect.provide(Live)))
+
+  it.scoped("recognises only the formats that can carry the API's errors, and decodes in those", () =>
+    Effect.gen(function*() {
+      // An own field named `details`: the seeds' shapes use or look at that member, so they cannot carry this error.
+      class Detailed extends CatalogError.Class<Detailed>()("Detailed", {
+        code: "detailed",
+        status: 409,
+        category: "conflict",
+        description: "d",
+        resolution: "r",
+        fields: { details: Schema.String }
+      }) {}
+      class DetailedApi extends ErrataApi.make("detailed").add(
+        HttpApiGroup.make("things").add(HttpApiEndpoint.post("make", "/things").addError(Detailed))
+      ) {}
+      const decoder = ErrataClient.decoderOf(DetailedApi)
+      assert.deepStrictEqual(decoder.formats.map((format) => format.name), ["problem-details", "google-rpc"])
+      const server = yield* scriptedServer
+      const c = yield* ErrataClient.make(DetailedApi, { baseUrl: server.url, retry: false })
+      const google = WireFormat.withCatalog(GoogleRpc.format, Catalog.make(Detailed))
+      server.script([encoded(google, new Detailed({ details: "the thing exists" }))])
+      const error = yield* Effect.flip(c.things.make())
+      assert.instanceOf(error, Detailed)
+      assert.strictEqual(error.details, "the thing exists")
     }).pipe(Effect.provide(Live)))
 
   it.scoped("dies with RequestEncodeError, sending nothing, for a request that does not match its schema", () =>

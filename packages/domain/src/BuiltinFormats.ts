@@ -1,12 +1,10 @@
 /**
  * The wire formats Errata ships, as a list and by name: the seeds' four envelopes, RFC 9457 problem details and
- * Google's error model. Servers read a format's name from their configuration through `byName`; clients recognise
- * any of `all` by default.
+ * Google's error model. A server reads a format's name from its configuration in `byName` (or a record of its own
+ * that adds formats to it); a client recognises any of `all` by default.
  *
  * @since 0.1.0
  */
-import type * as Catalog from "./Catalog.js"
-import type * as CatalogError from "./CatalogError.js"
 import * as GoogleRpc from "./GoogleRpc.js"
 import * as WireFormat from "./WireFormat.js"
 
@@ -27,12 +25,11 @@ export const all = [
 ] as const
 
 /**
- * The built-in formats by name, over `catalog` and with `documentationBase` when given.
+ * The six formats by name.
  *
  * @since 0.1.0
  * @category formats
  */
-export const byName = <E extends CatalogError.CatalogError = Catalog.BuiltinError>(
-  options: WireFormat.Options<E> = {}
-): Readonly<Record<string, WireFormat.WireFormat<E>>> =>
-  Object.fromEntries(all.map((format) => [format.name, WireFormat.make(format.envelope as WireFormat.Envelope, options)]))
+export const byName: Readonly<Record<string, WireFormat.Any>> = Object.fromEntries(
+  all.map((format) => [format.name, format])
+)

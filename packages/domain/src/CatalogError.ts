@@ -8,6 +8,8 @@
 import { HttpApiSchema } from "@effect/platform"
 import type { Cause } from "effect"
 import { Predicate, Schema, SchemaAST } from "effect"
+import { encodedKeys } from "./internal/fields.js"
+import * as stackTrace from "./internal/stackTrace.js"
 
 /**
  * How a client may retry a request that failed with an error (seed 002's "Retryable" column).
@@ -268,8 +270,6 @@ export interface Definition<Code extends string, Fields extends Schema.Struct.Fi
  */
 export const MetadataAnnotationId: unique symbol = Symbol.for("errata/CatalogError/Metadata")
 
-let captureStackTraces = false
-
 /**
  * Whether constructing a catalog error captures a stack trace. Off by default: an API error is an expected outcome,
  * and capturing the stack costs more than the rest of the construction (`pnpm bench:codec` measures both). Turn it
@@ -278,58 +278,14 @@ let captureStackTraces = false
  * @since 0.1.0
  * @category stack traces
  */
-export const setStackTraceCapture = (enabled: boolean): void => {
-  captureStackTraces = enabled
-}
+export const setStackTraceCapture: (enabled: boolean) => void = stackTrace.setCapture
 
-/**
- * @since 0.1.0
- * @category stack traces
- */
-export const isStackTraceCaptureEnabled = (): boolean => captureStackTraces
-
-/**
- * Wraps an error class so that constructing it captures no stack trace unless `setStackTraceCapture(true)`.
- *
- * @since 0.1.0
- * @category stack traces
- */
-export const withoutStackTrace = <C extends new(...args: Array<any>) => object>(Base: C): C =>
-  class extends Base {
-    constructor(...args: Array<any>) {
-      if (captureStackTraces) {
-        super(...args)
-        return
-      }
-      // V8's stack depth (Node, Chromium); elsewhere the property does nothing.
-      const errorClass = Error as { stackTraceLimit?: number | undefined }
-      const limit = errorClass.stackTraceLimit
-      errorClass.stackTraceLimit = 0
-      try {
-        super(...args)
-      } finally {
-        errorClass.stackTraceLimit = limit
-      }
-    }
-  }
-
-const codePattern = /^[a-z][a-z0-9_]*$/
+const isCode = Schema.is(Code)
 
 /** `UserNotFound` → "User not found" */
 const titleFromTag = (tag: string): string => {
   const words = tag.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase()
   return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
-/**
- * The member names a struct of fields has once encoded (`Schema.fromKey` renames them).
- *
- * @since 0.1.0
- * @category fields
- */
-export const encodedKeys = (fields: Schema.Struct.Fields): ReadonlyArray<string> => {
-  const ast = SchemaAST.encodedAST(Schema.Struct(fields).ast)
-  return SchemaAST.isTypeLiteral(ast) ? ast.propertySignatures.map((signature) => String(signature.name)) : []
 }
 
 /**
@@ -365,7 +321,7 @@ export const Class = <Self>() =>
   tag: Tag,
   definition: Definition<Code, Fields>
 ): DefinedClass<Self, Tag, Code, Fields> => {
-  if (!codePattern.test(definition.code)) {
+  if (!isCode(definition.code)) {
     throw new Error(`CatalogError ${tag}: code "${definition.code}" is not lower snake case`)
   }
   if (!Number.isInteger(definition.status) || definition.status < 400 || definition.status > 599) {
@@ -393,7 +349,7 @@ export const Class = <Self>() =>
     description: definition.description,
     [MetadataAnnotationId]: metadata
   })
-  class Defined extends withoutStackTrace(Base as new(...args: Array<any>) => object) {
+  class Defined extends stackTrace.withoutStackTrace(Base as new(...args: Array<any>) => object) {
     static readonly metadata = metadata
     static readonly ownFields = ownFields
     /** Schema classes build their AST per subclass: this is where the user's own class meets its schema. */
@@ -416,15 +372,6 @@ export const Class = <Self>() =>
 export const is = (u: unknown): u is CatalogError => Predicate.hasProperty(u, TypeId)
 
 /**
- * Whether a value is a catalog error class.
- *
- * @since 0.1.0
- * @category guards
- */
-export const isClass = (u: unknown): u is AnyClass =>
-  typeof u === "function" && Predicate.hasProperty(u, "metadata") && Predicate.hasProperty(u.prototype, TypeId)
-
-/**
  * The metadata of a catalog error instance.
  *
  * @since 0.1.0
@@ -443,17 +390,20 @@ export const classOf = (ast: SchemaAST.AST): AnyClass | undefined =>
 
 /**
  * The catalog error classes a schema names, looking through unions: for instance an HttpApi endpoint's declared
- * errors. Other schemas in the union are left out.
+ * errors. Other schemas in the union are left out, and so are the members `include` refuses.
  *
  * @since 0.1.0
  * @category reflection
  */
-export const classesIn = (ast: SchemaAST.AST): ReadonlyArray<AnyClass> => {
+export const classesIn = (
+  ast: SchemaAST.AST,
+  include: (member: SchemaAST.AST) => boolean = () => true
+): ReadonlyArray<AnyClass> => {
   const found = new Set<AnyClass>()
   const visit = (node: SchemaAST.AST): void => {
     if (SchemaAST.isUnion(node)) return node.types.forEach(visit)
     const cls = classOf(node)
-    if (cls !== undefined) found.add(cls)
+    if (cls !== undefined && include(node)) found.add(cls)
   }
   visit(ast)
   return Array.from(found)

@@ -7,7 +7,7 @@
  * @since 0.1.0
  */
 import { HttpApi } from "@effect/platform"
-import { SchemaAST } from "effect"
+import type { SchemaAST } from "effect"
 import * as BuiltinFormats from "./BuiltinFormats.js"
 import * as CatalogError from "./CatalogError.js"
 import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js"
@@ -35,14 +35,6 @@ export interface FrameworkError {
 }
 
 /**
- * Any wire format, as far as the framework's errors are concerned.
- *
- * @since 0.1.0
- * @category models
- */
-export type AnyFormat = WireFormat.WireFormat<any, CatalogError.AnyClass, CatalogError.AnyClass>
-
-/**
  * The errors a server speaking these formats answers a request to one of its endpoints with, besides the
  * endpoint's own. A request that reaches no endpoint is answered `not_found` or `method_not_allowed`, which no
  * endpoint declares.
@@ -51,7 +43,7 @@ export type AnyFormat = WireFormat.WireFormat<any, CatalogError.AnyClass, Catalo
  * @category framework errors
  */
 export const frameworkErrors = (
-  formats: ReadonlyArray<AnyFormat> = BuiltinFormats.all
+  formats: ReadonlyArray<WireFormat.Any> = BuiltinFormats.all
 ): ReadonlyArray<FrameworkError> => {
   const seen = new Set<CatalogError.AnyClass>()
   const out: Array<FrameworkError> = []
@@ -62,7 +54,8 @@ export const frameworkErrors = (
   }
   for (const format of formats) add(format.envelope.validationError, "input")
   for (const format of formats) add(format.envelope.malformedBody, "body")
-  add(PayloadTooLarge, "body")
+  // A declared length over the limit is refused whatever the method.
+  add(PayloadTooLarge, "any")
   add(UnsupportedMediaType, "body")
   add(RateLimitExceeded, "rate_limit")
   add(InternalError, "any")
@@ -76,7 +69,7 @@ export const frameworkErrors = (
  * @since 0.1.0
  * @category models
  */
-export type FrameworkErrorOf<Formats extends ReadonlyArray<AnyFormat>> =
+export type FrameworkErrorOf<Formats extends ReadonlyArray<WireFormat.Any>> =
   | (Formats[number] extends WireFormat.WireFormat<any, infer V, infer M> ? InstanceType<V> | InstanceType<M> : never)
   | PayloadTooLarge
   | UnsupportedMediaType
@@ -98,7 +91,7 @@ export type FrameworkErrorOf<Formats extends ReadonlyArray<AnyFormat>> =
  * @since 0.1.0
  * @category constructors
  */
-export const make = <const Id extends string, const Formats extends ReadonlyArray<AnyFormat> = typeof BuiltinFormats.all>(
+export const make = <const Id extends string, const Formats extends ReadonlyArray<WireFormat.Any> = typeof BuiltinFormats.all>(
   identifier: Id,
   options: { readonly formats?: Formats } = {}
 ): HttpApi.HttpApi<Id, never, FrameworkErrorOf<Formats>> => {
@@ -125,13 +118,5 @@ export const FrameworkDeclarationId: unique symbol = Symbol.for("errata/ErrataAp
  * @since 0.1.0
  * @category reflection
  */
-export const ownClassesIn = (ast: SchemaAST.AST): ReadonlyArray<CatalogError.AnyClass> => {
-  const found = new Set<CatalogError.AnyClass>()
-  const visit = (node: SchemaAST.AST): void => {
-    if (SchemaAST.isUnion(node)) return node.types.forEach(visit)
-    const cls = CatalogError.classOf(node)
-    if (cls !== undefined && node.annotations[FrameworkDeclarationId] !== true) found.add(cls)
-  }
-  visit(ast)
-  return Array.from(found)
-}
+export const ownClassesIn = (ast: SchemaAST.AST): ReadonlyArray<CatalogError.AnyClass> =>
+  CatalogError.classesIn(ast, (member) => member.annotations[FrameworkDeclarationId] !== true)

@@ -6,9 +6,11 @@
  * `description` and `reason`), `RetryInfo` (`retryDelay: "30s"`), `RequestInfo` (`requestId`), `Help` (a link to
  * the error's documentation page) and, in debug mode, `DebugInfo`.
  *
- * Decoding maps by `ErrorInfo.reason`; a response without one (a Google API answering with a bare status) is looked
- * up by its `status` name, so a reason or status the catalog does not know gives an `UnknownApiError` with the
- * status and that name. It is told from seed 003's `nested-error` by its numeric `code`.
+ * Decoding maps by `ErrorInfo.reason`, which AIP-193 makes unique within its `domain`: a reason of another domain,
+ * one the catalog does not know, or a response with no `ErrorInfo` at all (a Google API answering with a bare
+ * status) gives an `UnknownApiError` with the status and the reason (or the status name). It is told from seed 003's
+ * `nested-error` by its numeric `code`. Own fields travel as strings: a field whose schema takes a string and
+ * another type (`NullOr(String)`) comes back as the string.
  *
  * This module is written only with `WireFormat`'s public API, as a user's own format would be.
  *
@@ -38,7 +40,8 @@ export const detailTypes = {
 
 /**
  * The `google.rpc.Code` name of an error, by its HTTP status as AIP-193 maps them; a 400 about the state of a
- * resource is `FAILED_PRECONDITION`, a 409 for something that exists already `ALREADY_EXISTS`.
+ * resource is `FAILED_PRECONDITION`, a 409 whose code says something exists already (`…_already_exists`,
+ * `duplicate_…`) `ALREADY_EXISTS`. `envelope({ status })` takes another mapping.
  *
  * @since 0.1.0
  * @category codes
@@ -79,6 +82,8 @@ export const statusName = (metadata: CatalogError.Metadata): string => {
 export interface Options {
   /** `ErrorInfo.domain`: the service or product the reasons belong to. Default `errata`. */
   readonly domain?: string
+  /** The `google.rpc.Code` name of each error. Default `statusName`. */
+  readonly status?: (metadata: CatalogError.Metadata) => string
 }
 
 const isObject = Predicate.isRecord
@@ -112,6 +117,7 @@ export const envelope = (
   options: Options = {}
 ): WireFormat.Envelope<typeof ValidationFailed, typeof InvalidJson> => {
   const domain = options.domain ?? "errata"
+  const status = options.status ?? statusName
   return {
     name: "google-rpc",
     source: "Google AIP-193",
@@ -148,7 +154,7 @@ export const envelope = (
       })
       if (error.debug !== undefined) details.push({ "@type": detailTypes.debugInfo, detail: asString(error.debug) })
       return {
-        error: { code: error.metadata.status, message: error.message, status: statusName(error.metadata), details }
+        error: { code: error.metadata.status, message: error.message, status: status(error.metadata), details }
       }
     },
     read: (json) => {
@@ -158,11 +164,8 @@ export const envelope = (
       const detail = (type: string) => details.find((item): item is Record<string, unknown> => typeOf(item) === type)
       const errorInfo = detail(detailTypes.errorInfo)
       const badRequest = detail(detailTypes.badRequest)
-      const code = typeof errorInfo?.reason === "string"
-        ? errorInfo.reason
-        : typeof body.status === "string"
-        ? body.status
-        : undefined
+      const reason = typeof errorInfo?.reason === "string" ? errorInfo.reason : undefined
+      const code = reason ?? (typeof body.status === "string" ? body.status : undefined)
       if (code === undefined) return undefined
       const violations = badRequest !== undefined && Array.isArray(badRequest.fieldViolations)
         ? badRequest.fieldViolations
@@ -181,7 +184,8 @@ export const envelope = (
         ),
         retryAfter: durationSeconds(detail(detailTypes.retryInfo)?.retryDelay),
         requestId: detail(detailTypes.requestInfo)?.requestId,
-        own: isObject(errorInfo?.metadata) ? errorInfo.metadata : {}
+        own: isObject(errorInfo?.metadata) ? errorInfo.metadata : {},
+        foreign: reason === undefined || errorInfo?.domain !== domain
       }
     },
     jsonSchema: ({ documentation, metadata, own }) => ({
@@ -194,7 +198,7 @@ export const envelope = (
           properties: {
             code: { const: metadata.status },
             message: string,
-            status: { const: statusName(metadata) },
+            status: { const: status(metadata) },
             details: {
               type: "array",
               description: "ErrorInfo first, then BadRequest, RetryInfo, RequestInfo, Help and DebugInfo where they apply",

@@ -12,7 +12,8 @@
  * it("my format carries my catalog", () => Testing.assertRoundTrip(MyFormat))
  * ```
  *
- * Not exported from the package root: it loads `ajv`, which only tests need.
+ * Not exported from the package root: it loads `ajv` (an optional peer dependency: `npm install -D ajv`), which only
+ * tests need.
  *
  * @since 0.1.0
  */
@@ -39,7 +40,7 @@ export const arbitrary = <E extends CatalogError.CatalogError>(cls: CatalogError
   return made as fc.Arbitrary<E>
 }
 
-/** Deriving an arbitrary from a class's schema takes milliseconds: once per class is enough. */
+/** Deriving an arbitrary from a class's schema walks the whole schema: once per class is enough. */
 const arbitraries = new WeakMap<CatalogError.AnyClass, fc.Arbitrary<unknown>>()
 
 /**
@@ -48,8 +49,10 @@ const arbitraries = new WeakMap<CatalogError.AnyClass, fc.Arbitrary<unknown>>()
  * @since 0.1.0
  * @category arbitraries
  */
-export const anyError = <E extends CatalogError.CatalogError>(catalog: Catalog.Catalog<E>): fc.Arbitrary<E> =>
-  fc.oneof(...catalog.errors.map(arbitrary))
+export const anyError = <E extends CatalogError.CatalogError>(catalog: Catalog.Catalog<E>): fc.Arbitrary<E> => {
+  if (catalog.errors.length === 0) throw new Error("Testing.anyError: the catalog has no error classes")
+  return fc.oneof(...catalog.errors.map(arbitrary))
+}
 
 /**
  * What a decoded error must share with the original, by what the format says it carries: tag, message, request
@@ -59,7 +62,7 @@ export const anyError = <E extends CatalogError.CatalogError>(catalog: Catalog.C
  * @since 0.1.0
  * @category round trip
  */
-export const carried = (format: WireFormat.WireFormat<any, any, any>, error: CatalogError.CatalogError) => {
+export const carried = (format: WireFormat.Any, error: CatalogError.CatalogError) => {
   let fieldErrors = error.fieldErrors?.map(({ code, field, message }) =>
     format.carries.fieldErrorCodes && code !== undefined ? { field, message, code } : { field, message }
   )
@@ -95,7 +98,11 @@ const fail = (message: string): never => {
  * @since 0.1.0
  * @category round trip
  */
-export const checkRoundTrip = (format: WireFormat.WireFormat<any, any, any>, error: CatalogError.CatalogError): void => {
+export const checkRoundTrip = (
+  format: WireFormat.Any,
+  error: CatalogError.CatalogError,
+  decoder: { readonly decode: (response: WireFormat.WireInput) => unknown } = format
+): void => {
   const cls = error.constructor as CatalogError.AnyClass
   const response = format.encode(error)
   if (response.status !== cls.metadata.status) {
@@ -104,7 +111,7 @@ export const checkRoundTrip = (format: WireFormat.WireFormat<any, any, any>, err
   if (response.headers["content-type"] !== format.contentType) {
     fail(`${format.name}: ${cls.metadata.tag} was sent as ${response.headers["content-type"]}`)
   }
-  const decoded = format.decode(response)
+  const decoded = decoder.decode(response) as CatalogError.CatalogError | UnknownApiError
   if (!(decoded instanceof cls)) {
     fail(`${format.name}: ${cls.metadata.tag} came back as ${decoded._tag}: ${decoded.message}\n${response.body}`)
   }
@@ -120,9 +127,24 @@ export const checkRoundTrip = (format: WireFormat.WireFormat<any, any, any>, err
  * @category properties
  */
 export const roundTrip = <E extends CatalogError.CatalogError>(
-  format: WireFormat.WireFormat<any, any, any>,
+  format: WireFormat.Any,
   cls: CatalogError.AnyClass<E>
 ): fc.IPropertyWithHooks<[E]> => fc.property(arbitrary(cls), (error) => checkRoundTrip(format, error))
+
+/**
+ * Every instance of `cls`, sent in each of a detecting decoder's formats, is recognised as that format's and comes
+ * back as by that format alone: no other envelope takes it for its own.
+ *
+ * @since 0.1.0
+ * @category properties
+ */
+export const detectRoundTrip = <E extends CatalogError.CatalogError>(
+  detecting: WireFormat.Detecting<any>,
+  cls: CatalogError.AnyClass<E>
+): fc.IPropertyWithHooks<[E]> =>
+  fc.property(arbitrary(cls), (error) => {
+    for (const format of detecting.formats) checkRoundTrip(format, error, detecting)
+  })
 
 /**
  * The members of a JSON value: each object member and array item, with the value that holds it.
@@ -151,7 +173,7 @@ const removed = Symbol("removed")
  * @since 0.1.0
  * @category arbitraries
  */
-export const nearEnvelope = (format: WireFormat.WireFormat<any, any, any>): fc.Arbitrary<string> => {
+export const nearEnvelope = (format: WireFormat.Any): fc.Arbitrary<string> => {
   const codes = format.catalog.errors.map((cls) => cls.metadata.code)
   const replacement = fc.oneof(
     fc.jsonValue(),
@@ -186,9 +208,9 @@ export const nearEnvelope = (format: WireFormat.WireFormat<any, any, any>): fc.A
  * @since 0.1.0
  * @category arbitraries
  */
-export const anyResponse = (format?: WireFormat.WireFormat<any, any, any>): fc.Arbitrary<WireFormat.WireInput> => {
+export const anyResponse = (format?: WireFormat.Any): fc.Arbitrary<WireFormat.WireInput> => {
   const statuses = format === undefined ? [400, 404, 429, 500, 503] : format.catalog.errors.map((cls) => cls.metadata.status)
-  const near = format === undefined ? [] : [nearEnvelope(format)]
+  const near = format === undefined || format.catalog.errors.length === 0 ? [] : [nearEnvelope(format)]
   const body = fc.oneof(
     ...near,
     ...near.map((texts) => texts.map((text) => new TextEncoder().encode(text))),
@@ -213,7 +235,7 @@ export const anyResponse = (format?: WireFormat.WireFormat<any, any, any>): fc.A
  * @category properties
  */
 export const decodeIsTotal = (
-  decoder: WireFormat.WireFormat<any, any, any> | WireFormat.Detecting<any>,
+  decoder: WireFormat.Any | WireFormat.Detecting<any>,
   responses: fc.Arbitrary<WireFormat.WireInput> = "formats" in decoder
     ? fc.oneof(...decoder.formats.map((format) => anyResponse(format)))
     : anyResponse(decoder)
@@ -245,7 +267,7 @@ export const checkJsonSchema = (schema: WireFormat.JsonSchema, value: unknown, w
  * @category properties
  */
 export const jsonSchemaDescribesEncode = <E extends CatalogError.CatalogError>(
-  format: WireFormat.WireFormat<any, any, any>,
+  format: WireFormat.Any,
   cls: CatalogError.AnyClass<E>
 ): fc.IPropertyWithHooks<[E]> => {
   const schema = format.jsonSchema(cls)
@@ -259,13 +281,10 @@ export const jsonSchemaDescribesEncode = <E extends CatalogError.CatalogError>(
  * @since 0.1.0
  * @category assertions
  */
-export interface Runs {
+export interface AssertOptions {
   readonly numRuns?: number
   readonly seed?: number
 }
-
-const classesOf = (format: WireFormat.WireFormat<any, any, any>, classes?: ReadonlyArray<CatalogError.AnyClass>) =>
-  classes ?? format.catalog.errors
 
 /**
  * `roundTrip` for every class of the format's catalog (or the classes given).
@@ -274,10 +293,10 @@ const classesOf = (format: WireFormat.WireFormat<any, any, any>, classes?: Reado
  * @category assertions
  */
 export const assertRoundTrip = (
-  format: WireFormat.WireFormat<any, any, any>,
-  options: Runs & { readonly classes?: ReadonlyArray<CatalogError.AnyClass> } = {}
+  format: WireFormat.Any,
+  options: AssertOptions & { readonly classes?: ReadonlyArray<CatalogError.AnyClass> } = {}
 ): void => {
-  for (const cls of classesOf(format, options.classes)) fc.assert(roundTrip(format, cls), { numRuns: 25, ...options })
+  for (const cls of options.classes ?? format.catalog.errors) fc.assert(roundTrip(format, cls), { numRuns: 25, ...options })
 }
 
 /**
@@ -287,10 +306,10 @@ export const assertRoundTrip = (
  * @category assertions
  */
 export const assertJsonSchema = (
-  format: WireFormat.WireFormat<any, any, any>,
-  options: Runs & { readonly classes?: ReadonlyArray<CatalogError.AnyClass> } = {}
+  format: WireFormat.Any,
+  options: AssertOptions & { readonly classes?: ReadonlyArray<CatalogError.AnyClass> } = {}
 ): void => {
-  for (const cls of classesOf(format, options.classes)) {
+  for (const cls of options.classes ?? format.catalog.errors) {
     fc.assert(jsonSchemaDescribesEncode(format, cls), { numRuns: 10, ...options })
   }
 }
@@ -302,8 +321,22 @@ export const assertJsonSchema = (
  * @category assertions
  */
 export const assertTotal = (
-  decoder: WireFormat.WireFormat<any, any, any> | WireFormat.Detecting<any>,
-  options: Runs = {}
+  decoder: WireFormat.Any | WireFormat.Detecting<any>,
+  options: AssertOptions = {}
 ): void => {
   fc.assert(decodeIsTotal(decoder), { numRuns: 500, ...options })
+}
+
+/**
+ * `detectRoundTrip` for every class of the formats' catalogs (or the classes given).
+ *
+ * @since 0.1.0
+ * @category assertions
+ */
+export const assertDetects = (
+  detecting: WireFormat.Detecting<any>,
+  options: AssertOptions & { readonly classes?: ReadonlyArray<CatalogError.AnyClass> } = {}
+): void => {
+  const classes = options.classes ?? Array.from(new Set(detecting.formats.flatMap((format) => format.catalog.errors)))
+  for (const cls of classes) fc.assert(detectRoundTrip(detecting, cls), { numRuns: 10, ...options })
 }

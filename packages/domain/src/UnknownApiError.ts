@@ -5,7 +5,8 @@
  * @since 0.1.0
  */
 import { Schema } from "effect"
-import { RequestId, RetryAfterSeconds, withoutStackTrace } from "./CatalogError.js"
+import { RequestId, RetryAfterSeconds } from "./CatalogError.js"
+import { withoutStackTrace } from "./internal/stackTrace.js"
 
 /**
  * @since 0.1.0

@@ -154,15 +154,20 @@ export interface Incoming {
   readonly requestId: unknown
   /** The members that hold the error's own fields (strings are read as JSON where a field wants another type). */
   readonly own: Readonly<Record<string, unknown>>
+  /**
+   * The code belongs to another vocabulary than the catalog's (another service's reason, a bare protocol status):
+   * it is reported in the `UnknownApiError`, not looked up.
+   */
+  readonly foreign?: boolean
 }
 
 /**
- * What an envelope is told when it reads or describes a body.
+ * What an envelope is told when it reads a body.
  *
  * @since 0.1.0
  * @category envelopes
  */
-export interface Context {
+export interface ReadContext {
   /** The base of each error's documentation URI: the base followed by the code. */
   readonly documentationBase: string
 }
@@ -195,7 +200,10 @@ export interface Envelope<
   readonly source: string
   readonly contentType: string
   readonly carries: Carries
-  /** Member names at the level where an error's own fields go: no error of a catalog may use them. */
+  /**
+   * Member names at the level where an error's own fields go, those it writes and those its `recognizes` looks at:
+   * no error of a catalog the format carries may have an own field of these names.
+   */
   readonly reservedMembers: ReadonlyArray<string>
   /** The class of a request whose fields are invalid. */
   readonly validationError: Validation
@@ -206,7 +214,7 @@ export interface Envelope<
   /** The body of an error, as a JSON value. */
   readonly write: (error: Outgoing) => unknown
   /** The parts of a body in this dialect, or `undefined` when it is not. Must not throw. */
-  readonly read: (body: unknown, context: Context) => Incoming | undefined
+  readonly read: (body: unknown, context: ReadContext) => Incoming | undefined
   /** The JSON Schema of the body `write` gives for an error class. */
   readonly jsonSchema: (error: Described) => JsonSchema
 }
@@ -232,6 +240,14 @@ export interface WireFormat<
   /** The JSON Schema of the body this format sends for an error class (for OpenAPI documents). */
   readonly jsonSchema: (cls: CatalogError.AnyClass) => JsonSchema
 }
+
+/**
+ * Any wire format, whatever its catalog and the classes its envelope answers with.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type Any = WireFormat<any, any, any>
 
 /**
  * @since 0.1.0
@@ -285,7 +301,6 @@ export const make = <
   if (clash !== undefined) {
     throw new Error(`WireFormat ${envelope.name}: ${clash.tag}'s field "${clash.field}" is a member of the envelope`)
   }
-  const context: Context = { documentationBase }
 
   const encode = (error: CatalogError.CatalogError, options?: EncodeOptions): WireResponse => {
     const cls = error.constructor as CatalogError.AnyClass
@@ -309,16 +324,7 @@ export const make = <
     return { status: metadata.status, headers, body: JSON.stringify(body) }
   }
 
-  const decode = (input: WireInput, options?: DecodeOptions): E | UnknownApiError =>
-    codec.total(input, () => {
-      const parsed = codec.parse(input.body)
-      const read = parsed._tag === "Json" ? envelope.read(parsed.json, context) : undefined
-      return read === undefined || parsed._tag !== "Json"
-        ? codec.unreadable(input, options, parsed, `the ${envelope.name} format`)
-        : codec.fromIncoming(catalog, input, options, parsed.text, read)
-    })
-
-  return {
+  const format: WireFormat<E, Validation, Malformed> = {
     name: envelope.name,
     source: envelope.source,
     contentType: envelope.contentType,
@@ -327,7 +333,7 @@ export const make = <
     catalog,
     documentationBase,
     encode,
-    decode,
+    decode: (input, options) => decodeIn([format], input, options, `the ${envelope.name} format`),
     jsonSchema: (cls) =>
       envelope.jsonSchema({
         metadata: cls.metadata,
@@ -335,7 +341,31 @@ export const make = <
         documentation: documentationBase + cls.metadata.code
       })
   }
+  return format
 }
+
+/**
+ * Decodes a response with the first of `formats` whose envelope reads it (for one format, whether its envelope
+ * recognises the body or not). Never throws.
+ */
+const decodeIn = <E extends CatalogError.CatalogError>(
+  formats: ReadonlyArray<WireFormat<E, any, any>>,
+  input: WireInput,
+  options: DecodeOptions | undefined,
+  tried: string
+): E | UnknownApiError =>
+  codec.total(input, () => {
+    const parsed = codec.parse(input.body)
+    if (parsed._tag === "Json") {
+      const contentType = formats.length === 1 ? undefined : codec.header(input.headers, "content-type")?.toLowerCase()
+      for (const format of formats) {
+        if (formats.length > 1 && !format.envelope.recognizes(parsed.json, contentType)) continue
+        const read = format.envelope.read(parsed.json, { documentationBase: format.documentationBase })
+        if (read !== undefined) return codec.fromIncoming(format.catalog, input, options, parsed.text, read)
+      }
+    }
+    return codec.unreadable(input, options, parsed, tried)
+  })
 
 /**
  * The same format over another catalog.
@@ -343,7 +373,7 @@ export const make = <
  * @since 0.1.0
  * @category combinators
  */
-export const withCatalog = <F extends WireFormat<any, any, any>, E2 extends CatalogError.CatalogError>(
+export const withCatalog = <F extends Any, E2 extends CatalogError.CatalogError>(
   format: F,
   catalog: Catalog.Catalog<E2>
 ): WireFormat<E2, F["envelope"]["validationError"], F["envelope"]["malformedBody"]> =>
@@ -369,23 +399,8 @@ export interface Detecting<E extends CatalogError.CatalogError = CatalogError.Ca
 export const detect = <E extends CatalogError.CatalogError>(
   formats: ReadonlyArray<WireFormat<E, any, any>>
 ): Detecting<E> => {
-  const shapes = formats.map((format) => format.name).join(", ")
-  return {
-    formats,
-    decode: (input, options) =>
-      codec.total(input, () => {
-        const parsed = codec.parse(input.body)
-        if (parsed._tag === "Json") {
-          const contentType = codec.header(input.headers, "content-type")?.toLowerCase()
-          for (const format of formats) {
-            if (!format.envelope.recognizes(parsed.json, contentType)) continue
-            const read = format.envelope.read(parsed.json, { documentationBase: format.documentationBase })
-            if (read !== undefined) return codec.fromIncoming(format.catalog, input, options, parsed.text, read)
-          }
-        }
-        return codec.unreadable(input, options, parsed, `any of the formats ${shapes}`)
-      })
-  }
+  const tried = `any of the formats ${formats.map((format) => format.name).join(", ")}`
+  return { formats, decode: (input, options) => decodeIn(formats, input, options, tried) }
 }
 
 /**

@@ -30,7 +30,7 @@ describe("ErrataApi.frameworkErrors", () => {
       [
         ["validation_failed", "input"],
         ["bad_request", "body"],
-        ["payload_too_large", "body"],
+        ["payload_too_large", "any"],
         ["unsupported_media_type", "body"],
         ["rate_limit_exceeded", "rate_limit"],
         ["internal_error", "any"],

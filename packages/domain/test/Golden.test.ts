@@ -2,13 +2,12 @@ import { assert, describe, it } from "@effect/vitest"
 import { BuiltinFormats, Catalog, UnknownApiError } from "@errata/domain"
 import { seedExamples } from "./fixtures/SeedExamples.js"
 
-const formats = BuiltinFormats.byName()
 
 describe("seed examples", () => {
   for (const example of seedExamples) {
     const title = `seed ${example.seed}, ${example.section}: ${example.tag ?? "a template"} in ${example.format}`
     it(title, () => {
-      const format = formats[example.format]!
+      const format = BuiltinFormats.byName[example.format]!
       const decoded = format.decode({ status: example.status, headers: example.headers, body: example.body })
       const json = JSON.parse(example.body)
       if (example.tag === undefined) {

@@ -104,13 +104,17 @@ describe("GoogleRpc", () => {
     assert.strictEqual(decoded.retryAfter, 12)
   })
 
-  it("looks a response without ErrorInfo up by its status name", () => {
-    const bare = (code: number, status: string) =>
-      format.decode({ status: code, body: JSON.stringify({ error: { code, message: "m", status } }) })
-    const denied = bare(403, "PERMISSION_DENIED")
-    assert.instanceOf(denied, UnknownApiError.UnknownApiError)
-    assert.strictEqual(denied.code, "PERMISSION_DENIED")
-    assert.strictEqual(bare(404, "NOT_FOUND")._tag, "NotFound")
+  it("maps by reason only within its own domain, and answers a bare status as UnknownApiError with its name", () => {
+    const bare = format.decode({ status: 404, body: JSON.stringify({ error: { code: 404, message: "m", status: "NOT_FOUND" } }) })
+    assert.instanceOf(bare, UnknownApiError.UnknownApiError)
+    assert.strictEqual(bare.code, "NOT_FOUND")
+    const ours = JSON.parse(format.encode(new UserNotFound({ userId: "u1" })).body)
+    const theirs = structuredClone(ours)
+    theirs.error.details[0].domain = "googleapis.com"
+    assert.instanceOf(format.decode({ status: 404, body: JSON.stringify(ours) }), UserNotFound)
+    const foreign = format.decode({ status: 404, body: JSON.stringify(theirs) })
+    assert.instanceOf(foreign, UnknownApiError.UnknownApiError)
+    assert.strictEqual(foreign.code, "USER_NOT_FOUND")
   })
 
   it("is told from seed 003's nested-error by its numeric code", () => {
@@ -126,8 +130,12 @@ describe("GoogleRpc", () => {
     assert.isFalse(WireFormat.NestedError.envelope.recognizes(JSON.parse(google.body), "application/json"))
   })
 
-  it("takes another domain", () => {
-    const billing = WireFormat.make(GoogleRpc.envelope({ domain: "billing.example.com" }))
-    assert.strictEqual(JSON.parse(billing.encode(new UserNotFound()).body).error.details[0].domain, "billing.example.com")
+  it("takes another domain, and another mapping of status names", () => {
+    const billing = WireFormat.make(GoogleRpc.envelope({ domain: "billing.example.com", status: () => "ABORTED" }))
+    const body = JSON.parse(billing.encode(new UserNotFound()).body)
+    assert.strictEqual(body.error.details[0].domain, "billing.example.com")
+    assert.strictEqual(body.error.status, "ABORTED")
+    assert.instanceOf(billing.decode(billing.encode(new UserNotFound())), UserNotFound)
+    assert.instanceOf(format.decode(billing.encode(new UserNotFound())), UnknownApiError.UnknownApiError)
   })
 })

@@ -8,7 +8,7 @@
  */
 import { HttpApi, HttpApiBuilder, HttpApiScalar, HttpServerResponse, OpenApi } from "@effect/platform"
 import type { HttpApiEndpoint } from "@effect/platform"
-import type { CatalogError } from "@errata/domain"
+import type { CatalogError, WireFormat } from "@errata/domain"
 import { ErrataApi } from "@errata/domain"
 import { Context, Effect, Layer, Option, Predicate } from "effect"
 import type { Resolved } from "./ErrataConfig.js"
@@ -28,7 +28,7 @@ const allowHeader = { description: "The methods the path supports", schema: { ty
  */
 const errorResponse = (
   status: number,
-  byFormat: ReadonlyArray<readonly [ErrataConfig.AnyFormat, ReadonlyArray<CatalogError.AnyClass>]>
+  byFormat: ReadonlyArray<readonly [WireFormat.Any, ReadonlyArray<CatalogError.AnyClass>]>
 ) => {
   const codes = new Map<string, string>()
   const content: Record<string, unknown> = {}

@@ -4,7 +4,7 @@ import { ErrataConfig } from "@errata/server"
 import { ConfigProvider, Duration, Effect, Exit } from "effect"
 
 const fromEnv = (env: Record<string, string>) =>
-  ErrataConfig.options.pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
+  ErrataConfig.config().pipe(Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)))))
 
 describe("ErrataConfig from the environment", () => {
   it.effect("defaults to oauth-details, with problem details on request, 1 MiB, 30 s, debug off", () =>
@@ -21,7 +21,7 @@ describe("ErrataConfig from the environment", () => {
     Effect.gen(function*() {
       const options = yield* fromEnv({
         ERRATA_WIRE_FORMAT: "problem-details",
-        ERRATA_DOCS_BASE: "https://errors.example.com/",
+        ERRATA_PROBLEM_TYPE_BASE: "https://errors.example.com/",
         ERRATA_DEBUG: "true",
         ERRATA_MAX_BODY_BYTES: "2048",
         ERRATA_HANDLER_TIMEOUT: "5 seconds"
@@ -45,6 +45,15 @@ describe("ErrataConfig from the environment", () => {
       assert.strictEqual((yield* fromEnv({ ERRATA_WIRE_FORMAT: "google-rpc" })).format?.envelope, GoogleRpc.format.envelope)
     }))
 
+  it.effect("chooses among a record of named formats of one's own", () =>
+    Effect.gen(function*() {
+      const terse = WireFormat.make({ ...WireFormat.OAuthDetails.envelope, name: "terse" })
+      const options = yield* ErrataConfig.config({ ...BuiltinFormats.byName, terse }).pipe(
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["ERRATA_WIRE_FORMAT", "terse"]])))
+      )
+      assert.strictEqual(options.format?.name, "terse")
+    }))
+
   it.effect("refuses a format it does not know", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(fromEnv({ ERRATA_WIRE_FORMAT: "xml" }))
@@ -60,5 +69,12 @@ describe("ErrataConfig.resolve", () => {
     assert.strictEqual(config.formatFor("application/problem+json, application/json;q=0.5").name, "problem-details")
     const only = ErrataConfig.resolve({ format: WireFormat.ProblemDetails })
     assert.deepStrictEqual(only.formats.map((format) => format.name), ["problem-details"])
+  })
+
+  it("refuses two formats sent with the same content type: a request could not ask for one of them", () => {
+    assert.throws(
+      () => ErrataConfig.resolve({ format: WireFormat.OAuthDetails, alternatives: [GoogleRpc.format] }),
+      /two of the formats are sent as application\/json/
+    )
   })
 })

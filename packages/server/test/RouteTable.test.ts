@@ -9,11 +9,12 @@ import * as RouteTable from "../src/internal/routeTable.js"
 import type { Testing } from "@errata/server"
 import { assertAnswers, json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
 
-/** Routes beside the API's: a health check and a mounted app. */
+/** Routes beside the API's: a health check, a mounted app, and a long poll that outlasts the handler deadline. */
 const besideTheApi = HttpApiBuilder.Router.use((router) =>
   Effect.all([
     router.get("/health", HttpServerResponse.text("ok")),
-    router.mountApp("/static", HttpServerResponse.text("static"))
+    router.mountApp("/static", HttpServerResponse.text("static")),
+    router.get("/long-poll", Effect.as(Effect.sleep("1500 millis"), HttpServerResponse.text("news")))
   ]))
 
 const format = WireFormat.OAuthDetails
@@ -23,7 +24,8 @@ const assertAnswer = assertAnswers(format, requestId)
 
 const logs: Array<Testing.LogEntry> = []
 
-layer(testServer({ config: { format }, routes: besideTheApi, logs }))("ErrataServer routing", (it) => {
+// The server keeps the real clock: the long poll sleeps in real time.
+layer(testServer({ config: { format }, routes: besideTheApi, logs }), { excludeTestServices: true })("ErrataServer routing", (it) => {
   it.effect("serves routes and mounts added beside the API", () =>
     Effect.gen(function*() {
       const health = yield* send(HttpClientRequest.get("/health"))
@@ -33,6 +35,13 @@ layer(testServer({ config: { format }, routes: besideTheApi, logs }))("ErrataSer
       const mounted = yield* send(HttpClientRequest.get("/static/app.js?v=1"))
       assert.strictEqual(mounted.status, 200)
       assert.strictEqual(mounted.body, "static")
+    }))
+
+  it.effect("leaves routes beside the API their own time: the handler deadline (1 s here) is for handlers", () =>
+    Effect.gen(function*() {
+      const answer = yield* send(HttpClientRequest.get("/long-poll"))
+      assert.strictEqual(answer.status, 200)
+      assert.strictEqual(answer.body, "news")
     }))
 
   it.effect("answers a wrong method on a route beside the API with 405 and Allow", () =>

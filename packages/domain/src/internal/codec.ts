@@ -5,7 +5,8 @@
 import { Either, JSONSchema, ParseResult, Predicate, Schema, SchemaAST } from "effect"
 import type * as Catalog from "../Catalog.js"
 import type * as CatalogError from "../CatalogError.js"
-import { encodedKeys, RequestId } from "../CatalogError.js"
+import { RequestId } from "../CatalogError.js"
+import { encodedKeys } from "./fields.js"
 import { bodyExcerptLength, UnknownApiError } from "../UnknownApiError.js"
 import type * as WireFormat from "../WireFormat.js"
 
@@ -247,7 +248,7 @@ export const fromIncoming = <E extends CatalogError.CatalogError>(
     : isRequestId(read.requestId)
     ? read.requestId
     : undefined
-  const cls = catalog.byCode(read.code)
+  const cls = read.foreign === true ? undefined : catalog.byCode(read.code)
   if (cls === undefined || cls.metadata.status !== status) {
     const reason = cls === undefined ? "is not in the catalog" : `is documented with status ${cls.metadata.status}`
     return unknownError(input, options, message ?? `The code ${read.code} ${reason}`, {

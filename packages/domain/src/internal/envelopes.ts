@@ -75,7 +75,8 @@ export const oauthStyle: WireFormat.Envelope<typeof ValidationFailed, typeof Bad
   source: "seeds 000, 001",
   contentType: "application/json",
   carries: { fieldErrorCodes: false, fieldErrorList: true, requestIdInBody: false, retryAfterInBody: true },
-  reservedMembers: ["error", "error_description", "validation_errors", "retry_after", "debug"],
+  // `details` and `request_id` tell seed 004's shape from this one.
+  reservedMembers: ["error", "error_description", "validation_errors", "retry_after", "debug", "details", "request_id"],
   // Seed 000 documents 400 `validation_failed`, and only `bad_request` for a malformed request.
   validationError: ValidationFailed,
   malformedBody: BadRequest,
@@ -118,7 +119,8 @@ export const codeMessage: WireFormat.Envelope<typeof ValidationError, typeof Bad
   source: "seed 002",
   contentType: "application/json",
   carries: { fieldErrorCodes: true, fieldErrorList: false, requestIdInBody: true, retryAfterInBody: false },
-  reservedMembers: ["code", "message", "details", "request_id", "debug"],
+  // `error` and `status` tell other shapes from this one.
+  reservedMembers: ["code", "message", "details", "request_id", "debug", "error", "status"],
   validationError: ValidationError,
   // Seed 002 has no code for malformed JSON; `BAD_REQUEST` is its malformed request.
   malformedBody: BadRequest,

@@ -30,7 +30,7 @@ export interface Classified {
 
 /** What the classification needs to know of the request. */
 export interface Request {
-  readonly format: WireFormat.WireFormat<any, any, any>
+  readonly format: WireFormat.Any
   /** Whether the request reached its handler: a decode failure after that is the handler's, not the caller's. */
   readonly handlerEntered: boolean
   readonly maxBodyBytes: number
@@ -50,10 +50,10 @@ const internal = (cause: Cause.Cause<unknown>): Classified => ({
   headers: noHeaders
 })
 
-const validationError = (format: WireFormat.WireFormat<any, any, any>, fieldErrors: ReadonlyArray<CatalogError.FieldError>) =>
+const validationError = (format: WireFormat.Any, fieldErrors: ReadonlyArray<CatalogError.FieldError>) =>
   new format.envelope.validationError({ message: "Validation failed", fieldErrors }, trusted)
 
-const malformedJson = (format: WireFormat.WireFormat<any, any, any>, message = "The request body is not valid JSON") =>
+const malformedJson = (format: WireFormat.Any, message = "The request body is not valid JSON") =>
   new format.envelope.malformedBody({ message }, trusted)
 
 /** An issue about the whole body (or the whole set of parameters) has an empty path: it is reported as `body`. */

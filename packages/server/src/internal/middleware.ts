@@ -22,36 +22,36 @@ import { BodyRejected, classify, noRoute, rateLimited, RequestTimedOut } from ".
 import * as RouteTable from "./routeTable.js"
 
 /**
- * A request's state, shared by the middleware and the handler: the handler marks that the request reached it (a
- * decode failure after that is the handler's invalid success value, not the caller's invalid input); the
- * middleware's deadline marks that it timed out.
+ * A request's state, shared by the middleware and the handler: the middleware gives the deadline; the handler marks
+ * that the request reached it (a decode failure after that is the handler's invalid success value, not the caller's
+ * invalid input) and starts the deadline's timer, which marks the request timed out when it fires.
  */
 export class HandlerState extends Context.Tag("errata/HandlerState")<HandlerState, {
+  readonly timeout: number
   entered: boolean
   timedOut: boolean
+  timer: ReturnType<typeof setTimeout> | undefined
 }>() {}
 
-/** A handler as an Errata server runs it: marked as reached. */
+/**
+ * A handler as an Errata server runs it: marked as reached, and under the handler deadline. Past the deadline the
+ * timer interrupts the fiber the handler runs in — HttpApi runs a route's handler interruptible inside an otherwise
+ * uninterruptible request — so the handler stops where it is and its finalizers run, while the middleware, which
+ * the interruption does not reach, answers 504. No second fiber: forking one per request only to interrupt it costs
+ * more than the rest of an error response. Only handlers have the deadline: routes beside the API (a mounted app, a
+ * long poll) keep their own time.
+ */
 export const marked = <A, E, R>(handler: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.withFiberRuntime((fiber) => {
-    const state = Context.getOption(fiber.currentContext, HandlerState)
-    if (Option.isSome(state)) state.value.entered = true
-    return handler
-  })
-
-/**
- * Runs a route under the handler deadline. Past it, the timer interrupts the fiber the route runs in — HttpApi runs
- * a route interruptible inside an otherwise uninterruptible request — so the handler stops where it is and its
- * finalizers run, while the middleware, which the interruption does not reach, answers 504. No second fiber:
- * forking one per request only to interrupt it costs more than the rest of an error response.
- */
-const withDeadline = <A, E, R>(app: Effect.Effect<A, E, R>, timeout: number, state: HandlerState["Type"]) =>
-  Effect.withFiberRuntime<A, E, R>((fiber) => {
-    const timer = setTimeout(() => {
+    const found = Context.getOption(fiber.currentContext, HandlerState)
+    if (Option.isNone(found)) return handler
+    const state = found.value
+    state.entered = true
+    state.timer = setTimeout(() => {
       state.timedOut = true
       fiber.unsafeInterruptAsFork(FiberId.none)
-    }, timeout)
-    return Effect.ensuring(app, Effect.sync(() => clearTimeout(timer)))
+    }, state.timeout)
+    return handler
   })
 
 const bodyMethods = new Set(["POST", "PUT", "PATCH"])
@@ -153,7 +153,7 @@ const guardDepth = (request: HttpServerRequest.HttpServerRequest, maxJsonDepth: 
  * Every error class of the API must be one each format in use can carry: a class whose own field is named like a
  * member of a format's envelope is refused when the server starts, not when the error is first sent.
  */
-const checkCarriable = (api: HttpApi.HttpApi.Any, formats: ReadonlyArray<WireFormat.WireFormat<any, any, any>>) => {
+const checkCarriable = (api: HttpApi.HttpApi.Any, formats: ReadonlyArray<WireFormat.Any>) => {
   const classes = Catalog.fromApi(api).errors
   for (const format of formats) {
     const clash = WireFormat.clashes(format.envelope, classes)[0]
@@ -194,17 +194,17 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         } else if (!routes.serves(request.method, request.url)) {
           failure = noRoute(routes.allowedMethods(request.url))
         } else {
-          const state: HandlerState["Type"] = { entered: false, timedOut: false }
+          const state: HandlerState["Type"] = { timeout, entered: false, timedOut: false, timer: undefined }
           rejected = checkBody(request, config.maxBodyBytes)
           const handled = rejected !== undefined
             ? Effect.fail(rejected)
             : isJsonBody(request)
             ? Effect.flatMap(readChunkedBody(request, config.maxBodyBytes), (read) =>
               guardDepth(read, config.maxJsonDepth).pipe(
-                Effect.zipRight(withDeadline(app, timeout, state)),
+                Effect.zipRight(app),
                 Effect.provideService(HttpServerRequest.HttpServerRequest, read)
               ))
-            : withDeadline(app, timeout, state)
+            : app
           // One small context, merged once into the request's (each `Context.add` would copy the whole map).
           const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* Effect.exit(
             Effect.provide(
@@ -215,6 +215,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
               )
             )
           )
+          clearTimeout(state.timer)
           if (Exit.isSuccess(exit)) {
             return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
           }
