@@ -14,7 +14,7 @@ import { existsSync } from "node:fs"
 import { createServer } from "node:http"
 import { fileURLToPath } from "node:url"
 import { chromium } from "playwright-core"
-import { BrowserApi, PlanLimitReached } from "./fixtures/BrowserApi.js"
+import { BrowserApi, StorageFull } from "./fixtures/BrowserApi.js"
 
 const chromiumPath = "/usr/bin/chromium"
 
@@ -61,9 +61,9 @@ describe("The client in headless Chromium", () => {
     Effect.gen(function*() {
       const app = yield* Effect.promise(() => bundle(`import "./fixtures/browser-app.ts"`))
       const throttledAt: Array<number> = []
-      const PlansLive = ErrataServer.group(BrowserApi, "plans", (handlers) =>
+      const FilesLive = ErrataServer.group(BrowserApi, "files", (handlers) =>
         handlers
-          .handle("upgrade", () => Effect.fail(new PlanLimitReached({ limit: 3 })))
+          .handle("upload", () => Effect.fail(new StorageFull({ quotaBytes: 1_000_000 })))
           .handle("throttled", () =>
             Effect.suspend(() => {
               throttledAt.push(Date.now())
@@ -78,7 +78,7 @@ describe("The client in headless Chromium", () => {
         ]))
       const server = yield* Layer.build(
         HttpApiBuilder.serve().pipe(
-          Layer.provide(ErrataServer.layer(BrowserApi).pipe(Layer.provide(PlansLive))),
+          Layer.provide(ErrataServer.layer(BrowserApi).pipe(Layer.provide(FilesLive))),
           Layer.provide(page),
           Layer.provide(ErrataConfig.layer({})),
           Layer.provide(Testing.captureLogs([])),
@@ -104,7 +104,7 @@ describe("The client in headless Chromium", () => {
         return tab.evaluate(() => (globalThis as any).errataResult)
       })
 
-      assert.deepInclude(result, { tag: "PlanLimitReached", ownClass: true, limit: 3, throttled: "ok" })
+      assert.deepInclude(result, { tag: "StorageFull", ownClass: true, quotaBytes: 1_000_000, throttled: "ok" })
       assert.match(result.requestId, /^req_[0-9a-f]{32}$/)
       assert.strictEqual(throttledAt.length, 2)
       assert.isAtLeast(throttledAt[1]! - throttledAt[0]!, 1000)

@@ -1,19 +1,8 @@
 import type { HttpClient } from "@effect/platform"
 import type { TransportError } from "@errata/client"
 import { ErrataClient } from "@errata/client"
-import type { UnknownApiError } from "@errata/domain"
-import type {
-  BadRequest,
-  DatabaseError,
-  InternalError,
-  InvalidJson,
-  RateLimitExceeded,
-  Timeout,
-  UserNotFound,
-  ValidationError,
-  ValidationFailed
-} from "@errata/domain/Errors"
-import type { PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
+import type { BuiltinFormats, ErrataApi, UnknownApiError } from "@errata/domain"
+import type { DatabaseError, UserNotFound } from "@errata/domain/Errors"
 import { Effect } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 import type { User } from "./fixtures/UsersApi.js"
@@ -30,15 +19,7 @@ describe("client error channels", () => {
         User,
         | UserNotFound
         | DatabaseError
-        | ValidationError
-        | ValidationFailed
-        | InvalidJson
-        | BadRequest
-        | PayloadTooLarge
-        | UnsupportedMediaType
-        | RateLimitExceeded
-        | InternalError
-        | Timeout
+        | ErrataApi.FrameworkErrorOf<typeof BuiltinFormats.all>
         | UnknownApiError.UnknownApiError
         | TransportError.TransportError,
         HttpClient.HttpClient

@@ -16,17 +16,17 @@ import type { Answer, ScriptedServer } from "./fixtures/ScriptedServer.js"
 import { json, ok, scriptedServer, user } from "./fixtures/ScriptedServer.js"
 import { CreateUser, UserId, UsersApi } from "./fixtures/UsersApi.js"
 
-class PlanLimitReached extends CatalogError.Class<PlanLimitReached>()("PlanLimitReached", {
-  code: "plan_limit_reached",
-  status: 403,
-  category: "authorization",
-  description: "The plan does not allow more of this resource",
-  resolution: "Upgrade the plan",
-  fields: { limit: Schema.Int }
+class SeatsExhausted extends CatalogError.Class<SeatsExhausted>()("SeatsExhausted", {
+  code: "seats_exhausted",
+  status: 409,
+  category: "conflict",
+  description: "Every seat of the team is taken",
+  resolution: "Free a seat or buy more",
+  fields: { seats: Schema.Int }
 }) {}
 
-class PlansApi extends ErrataApi.make("plans").add(
-  HttpApiGroup.make("plans").add(HttpApiEndpoint.post("upgrade", "/plans/upgrade").addError(PlanLimitReached))
+class TeamsApi extends ErrataApi.make("teams").add(
+  HttpApiGroup.make("teams").add(HttpApiEndpoint.post("invite", "/teams/invite").addError(SeatsExhausted))
 ) {}
 
 /** The HTTP client, with the failed-call log lines silenced (one test captures them). */
@@ -89,13 +89,13 @@ describe("ErrataClient decoding", () => {
   it.scoped("decodes a user's own error class, declared on the API, with no configuration: in every format", () =>
     Effect.gen(function*() {
       const server = yield* scriptedServer
-      const c = yield* ErrataClient.make(PlansApi, { baseUrl: server.url, retry: false })
+      const c = yield* ErrataClient.make(TeamsApi, { baseUrl: server.url, retry: false })
       for (const format of BuiltinFormats.all) {
-        const catalog = WireFormat.withCatalog(format, Catalog.make(PlanLimitReached))
-        server.script([encoded(catalog, new PlanLimitReached({ limit: 3, requestId: "req_p" }))])
-        const error = yield* Effect.flip(c.plans.upgrade({}))
-        assert.instanceOf(error, PlanLimitReached, format.name)
-        assert.strictEqual(error.limit, 3)
+        const catalog = WireFormat.withCatalog(format, Catalog.make(SeatsExhausted))
+        server.script([encoded(catalog, new SeatsExhausted({ seats: 5, requestId: "req_p" }))])
+        const error = yield* Effect.flip(c.teams.invite({}))
+        assert.instanceOf(error, SeatsExhausted, format.name)
+        assert.strictEqual(error.seats, 5)
         assert.strictEqual(error.requestId, "req_p")
       }
     }).pipe(Effect.provide(Live)))
