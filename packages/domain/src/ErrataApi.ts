@@ -8,20 +8,23 @@
  */
 import { HttpApi } from "@effect/platform"
 import type { SchemaAST } from "effect"
+import { Context } from "effect"
 import * as BuiltinFormats from "./BuiltinFormats.js"
 import * as CatalogError from "./CatalogError.js"
-import { InternalError, RateLimitExceeded, Timeout } from "./Errors.js"
+import { Conflict, InternalError, InvalidRequest, RateLimitExceeded, Timeout, UnprocessableEntity } from "./Errors.js"
 import { PayloadTooLarge, UnsupportedMediaType } from "./FrameworkErrors.js"
 import type * as WireFormat from "./WireFormat.js"
 
 /**
  * When the server can answer with a framework error: for any request (`any`), a request with input to validate
- * (`input`: a path, query, headers or body), a request with a body (`body`), or only when rate limiting is on.
+ * (`input`: a path, query, headers or body), a request with a body (`body`), a request with an unsafe method and an
+ * `Idempotency-Key` (`idempotent`: a key too long or missing where required, reused for another request or while
+ * its first request runs), or only when rate limiting is on.
  *
  * @since 0.1.0
  * @category models
  */
-export type Occasion = "any" | "input" | "body" | "rate_limit"
+export type Occasion = "any" | "input" | "body" | "idempotent" | "rate_limit"
 
 /**
  * A framework error and when the server answers with it.
@@ -57,6 +60,9 @@ export const frameworkErrors = (
   // A declared length over the limit is refused whatever the method.
   add(PayloadTooLarge, "any")
   add(UnsupportedMediaType, "body")
+  add(InvalidRequest, "idempotent")
+  add(Conflict, "idempotent")
+  add(UnprocessableEntity, "idempotent")
   add(RateLimitExceeded, "rate_limit")
   add(InternalError, "any")
   add(Timeout, "any")
@@ -73,6 +79,9 @@ export type FrameworkErrorOf<Formats extends ReadonlyArray<WireFormat.Any>> =
   | (Formats[number] extends WireFormat.WireFormat<any, infer V, infer M> ? InstanceType<V> | InstanceType<M> : never)
   | PayloadTooLarge
   | UnsupportedMediaType
+  | InvalidRequest
+  | Conflict
+  | UnprocessableEntity
   | RateLimitExceeded
   | InternalError
   | Timeout
@@ -120,3 +129,21 @@ export const FrameworkDeclarationId: unique symbol = Symbol.for("errata/ErrataAp
  */
 export const ownClassesIn = (ast: SchemaAST.AST): ReadonlyArray<CatalogError.AnyClass> =>
   CatalogError.classesIn(ast, (member) => member.annotations[FrameworkDeclarationId] !== true)
+
+/**
+ * The wire format an endpoint (or a group) answers in, whatever the server's: for instance RFC 6749's token
+ * endpoint, whose errors keep `{ error, error_description }` (`WireFormat.OAuthStyle`).
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export class AnsweredIn extends Context.Tag("errata/ErrataApi/AnsweredIn")<AnsweredIn, WireFormat.Any>() {}
+
+/**
+ * The annotation of an endpoint or a group that answers in `format`: `group.annotateContext(ErrataApi.answeredIn(
+ * WireFormat.OAuthStyle))`.
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const answeredIn = (format: WireFormat.Any): Context.Context<AnsweredIn> => Context.make(AnsweredIn, format)

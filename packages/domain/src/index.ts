@@ -3,6 +3,13 @@
  */
 
 /**
+ * Who is calling: `Authentication`, `Principal`, required scopes.
+ *
+ * @since 0.1.0
+ */
+export * as Authentication from "./Authentication.js"
+
+/**
  * The wire formats Errata ships, as a list and by name.
  *
  * @since 0.1.0
@@ -59,11 +66,32 @@ export * as FrameworkErrors from "./FrameworkErrors.js"
 export * as GoogleRpc from "./GoogleRpc.js"
 
 /**
+ * The `Idempotency-Key` header, and endpoints that require it.
+ *
+ * @since 0.1.0
+ */
+export * as Idempotency from "./Idempotency.js"
+
+/**
+ * The OAuth 2 token and revocation endpoints, as a contract.
+ *
+ * @since 0.1.0
+ */
+export * as OAuth from "./OAuth.js"
+
+/**
  * What a decoder gives for a response it cannot map to a catalog error.
  *
  * @since 0.1.0
  */
 export * as UnknownApiError from "./UnknownApiError.js"
+
+/**
+ * Signed webhooks: signing, verifying, and the `Signature` middleware.
+ *
+ * @since 0.1.0
+ */
+export * as Webhook from "./Webhook.js"
 
 /**
  * Wire formats: envelopes, `make`, `detect`, and the seed and RFC 9457 formats.

@@ -4,11 +4,14 @@ import type { Catalog, UnknownApiError } from "@errata/domain"
 import { ErrataApi, GoogleRpc, WireFormat } from "@errata/domain"
 import type {
   BadRequest,
+  Conflict,
   EmailAlreadyExists,
   InternalError,
   InvalidJson,
+  InvalidRequest,
   RateLimitExceeded,
   Timeout,
+  UnprocessableEntity,
   ValidationError,
   ValidationFailed
 } from "@errata/domain/Errors"
@@ -69,6 +72,9 @@ describe("ErrataApi.make", () => {
       | BadRequest
       | PayloadTooLarge
       | UnsupportedMediaType
+      | InvalidRequest
+      | Conflict
+      | UnprocessableEntity
       | RateLimitExceeded
       | InternalError
       | Timeout
@@ -79,7 +85,16 @@ describe("ErrataApi.make", () => {
     const api = ErrataApi.make("api", { formats: [GoogleRpc.format] })
     type ApiError = typeof api extends HttpApi.HttpApi<any, any, infer E, any> ? E : never
     expectTypeOf<ApiError>().toEqualTypeOf<
-      ValidationFailed | InvalidJson | PayloadTooLarge | UnsupportedMediaType | RateLimitExceeded | InternalError | Timeout
+      | ValidationFailed
+      | InvalidJson
+      | PayloadTooLarge
+      | UnsupportedMediaType
+      | InvalidRequest
+      | Conflict
+      | UnprocessableEntity
+      | RateLimitExceeded
+      | InternalError
+      | Timeout
     >()
   })
 })
