@@ -117,10 +117,12 @@ describe("The packed packages", () => {
     })
   }
 
-  it("the server depends on nothing the example needs: no SQLite, no @effect/sql", () => {
+  it("the server depends on nothing the example needs: no SQLite driver; @effect/sql only as an optional peer", () => {
     const { manifest } = packed.get("server")!
     const all = { ...manifest.dependencies, ...manifest.peerDependencies }
-    assert.deepStrictEqual(Object.keys(all).filter((dependency) => /sql/.test(dependency)), [])
+    assert.deepStrictEqual(Object.keys(all).filter((dependency) => /sql/.test(dependency)), ["@effect/sql"])
+    assert.notProperty(manifest.dependencies ?? {}, "@effect/sql")
+    assert.deepStrictEqual(manifest.peerDependenciesMeta?.["@effect/sql"], { optional: true })
   })
 })
 

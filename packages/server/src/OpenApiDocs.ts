@@ -2,17 +2,19 @@
  * The OpenAPI document of an Errata server, at `/openapi.json`, and a docs page at `/docs`. Unlike HttpApi's own
  * document, each error response shows the body the server really sends — in each wire format it answers in, under
  * that format's content type — with `X-Request-ID` and `Retry-After`, and lists only the errors an endpoint can
- * answer with: its declared ones, plus the framework's that apply to it (`ErrataApi.frameworkErrors`).
+ * answer with: its declared ones, plus the framework's that apply to it (`ErrataApi.frameworkErrors`). An endpoint's
+ * required scopes (`Authentication.scopes`) appear in its security requirement.
  *
  * @since 0.1.0
  */
 import { HttpApi, HttpApiBuilder, HttpApiScalar, HttpServerResponse, OpenApi } from "@effect/platform"
 import type { HttpApiEndpoint } from "@effect/platform"
 import type { CatalogError, WireFormat } from "@errata/domain"
-import { ErrataApi } from "@errata/domain"
+import { Authentication, ErrataApi, Idempotency as IdempotencyHeader } from "@errata/domain"
 import { Context, Effect, Layer, Option, Predicate } from "effect"
 import type { Resolved } from "./ErrataConfig.js"
 import * as ErrataConfig from "./ErrataConfig.js"
+import * as Idempotency from "./Idempotency.js"
 import { RateLimit } from "./RateLimit.js"
 
 const requestIdHeader = {
@@ -82,6 +84,8 @@ const dropUnreferenced = (spec: Record<string, any>) => {
   }
 }
 
+const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"])
+
 const hasInput = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps) =>
   Option.isSome(endpoint.payloadSchema) || Option.isSome(endpoint.pathSchema) ||
   Option.isSome(endpoint.urlParamsSchema) || Option.isSome(endpoint.headersSchema)
@@ -98,33 +102,44 @@ const hasBody = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps) =>
 export const make = (
   api: HttpApi.HttpApi.Any,
   config: Resolved,
-  options: { readonly rateLimited: boolean }
+  options: { readonly rateLimited: boolean; readonly idempotent: boolean }
 ): Record<string, any> => {
   const spec = structuredClone(OpenApi.fromApi(api as HttpApi.HttpApi.AnyWithProps)) as Record<string, any>
-  const framework = new Map(config.formats.map((format) => [format, ErrataApi.frameworkErrors([format])]))
 
   HttpApi.reflect(api as HttpApi.HttpApi.AnyWithProps, {
     onGroup: () => {},
-    onEndpoint: ({ endpoint, errors }) => {
+    onEndpoint: ({ endpoint, errors, mergedAnnotations }) => {
       const operation = spec.paths?.[openApiPath(endpoint.path)]?.[endpoint.method.toLowerCase()]
       if (operation === undefined) return
       const endpointProps = endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+      const scopes = Option.getOrElse(Context.getOption(mergedAnnotations, Authentication.RequiredScopes), () => [])
+      const keyRequired = Option.getOrElse(Context.getOption(mergedAnnotations, IdempotencyHeader.KeyRequired), () => false)
       const applies = {
         any: true,
         input: hasInput(endpointProps),
         body: hasBody(endpointProps),
+        idempotent: unsafeMethods.has(endpoint.method) && (options.idempotent || keyRequired),
         rate_limit: options.rateLimited
+      }
+      if (scopes.length > 0 && Array.isArray(operation.security)) {
+        operation.security = operation.security.map((requirement: Record<string, Array<string>>) =>
+          Object.fromEntries(Object.keys(requirement).map((scheme) => [scheme, [...scopes]]))
+        )
       }
       const declared = Array.from(errors.values()).flatMap(({ ast }) =>
         Option.isSome(ast) ? ErrataApi.ownClassesIn(ast.value) : []
       )
-      const byFormat = config.formats.map((format) =>
+      const formats = Option.match(Context.getOption(mergedAnnotations, ErrataApi.AnsweredIn), {
+        onNone: () => config.formats,
+        onSome: (format) => [format]
+      })
+      const byFormat = formats.map((format) =>
         [
           format,
           Array.from(
             new Set([
               ...declared,
-              ...framework.get(format)!.filter(({ occasion }) => applies[occasion]).map(({ error }) => error)
+              ...ErrataApi.frameworkErrors([format]).filter(({ occasion }) => applies[occasion]).map(({ error }) => error)
             ])
           )
         ] as const
@@ -156,7 +171,8 @@ export const layer = (api: HttpApi.HttpApi.Any): Layer.Layer<never, never, Errat
   Layer.unwrapEffect(Effect.gen(function*() {
     const config = yield* ErrataConfig.ErrataConfig
     const rateLimit = yield* Effect.serviceOption(RateLimit)
-    const spec = make(api, config, { rateLimited: Option.isSome(rateLimit) })
+    const idempotency = yield* Effect.serviceOption(Idempotency.Idempotency)
+    const spec = make(api, config, { rateLimited: Option.isSome(rateLimit), idempotent: Option.isSome(idempotency) })
     const json = JSON.stringify(spec)
     const documented = (api as HttpApi.HttpApi.AnyWithProps).annotate(OpenApi.Transform, () => spec)
     const openApiJson = HttpApiBuilder.Router.use((router) =>

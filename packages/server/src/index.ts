@@ -3,6 +3,13 @@
  */
 
 /**
+ * The server's side of `Authentication`: bearer tokens, session cookies with CSRF, scopes, challenges.
+ *
+ * @since 0.1.0
+ */
+export * as Authentication from "./Authentication.js"
+
+/**
  * How an Errata server answers: wire format, limits, timeout, debug mode.
  *
  * @since 0.1.0
@@ -15,6 +22,20 @@ export * as ErrataConfig from "./ErrataConfig.js"
  * @since 0.1.0
  */
 export * as ErrataServer from "./ErrataServer.js"
+
+/**
+ * Headers an error response gets beside its format's, by error.
+ *
+ * @since 0.1.0
+ */
+export * as ErrorHeaders from "./ErrorHeaders.js"
+
+/**
+ * Server-side `Idempotency-Key`, with the store in memory (SQL and Redis stores by their own paths).
+ *
+ * @since 0.1.0
+ */
+export * as Idempotency from "./Idempotency.js"
 
 /**
  * Structured JSON logs, one line per entry.
@@ -43,6 +64,13 @@ export * as RateLimit from "./RateLimit.js"
  * @since 0.1.0
  */
 export * as Testing from "./Testing.js"
+
+/**
+ * The server's side of `Webhook.Signature`: signed webhooks checked before they are parsed.
+ *
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"
 
 /**
  * Request ids: `CurrentRequestId` for handlers.

@@ -89,24 +89,25 @@ describe("RouteTable", () => {
     HttpRouter.del("/users/:id", HttpServerResponse.empty()),
     HttpRouter.all("/any", HttpServerResponse.empty()),
     HttpRouter.mountApp("/files", HttpServerResponse.empty())
-  ))
+  ), new Map())
+  const serves = (method: string, url: string) => table.find(method, url) !== undefined
 
   it("lets through what a route or mount may serve, HEAD included where GET is", () => {
-    assert.isTrue(table.serves("GET", "/users/1?x=y"))
-    assert.isTrue(table.serves("HEAD", "/users/1"))
-    assert.isTrue(table.serves("PATCH", "/any"))
-    assert.isTrue(table.serves("POST", "/files/a/b"))
-    assert.isTrue(table.serves("GET", "/files"))
-    assert.isTrue(table.serves("GET", `/users/${"x".repeat(1000)}`))
+    assert.isTrue(serves("GET", "/users/1?x=y"))
+    assert.isTrue(serves("HEAD", "/users/1"))
+    assert.isTrue(serves("PATCH", "/any"))
+    assert.isTrue(serves("POST", "/files/a/b"))
+    assert.isTrue(serves("GET", "/files"))
+    assert.isTrue(serves("GET", `/users/${"x".repeat(1000)}`))
   })
 
   it("refuses what nothing serves, and says which methods the path has", () => {
-    assert.isFalse(table.serves("PUT", "/users/1"))
+    assert.isFalse(serves("PUT", "/users/1"))
     assert.deepStrictEqual(table.allowedMethods("/users/1"), ["GET", "DELETE"])
-    assert.isFalse(table.serves("GET", "/filesystem"))
-    assert.isFalse(table.serves("GET", "/users"))
+    assert.isFalse(serves("GET", "/filesystem"))
+    assert.isFalse(serves("GET", "/users"))
     assert.deepStrictEqual(table.allowedMethods("/users"), [])
-    assert.isFalse(table.serves("GET", "/users/%E0%A4%A"))
+    assert.isFalse(serves("GET", "/users/%E0%A4%A"))
   })
 })
 

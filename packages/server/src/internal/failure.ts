@@ -39,7 +39,8 @@ export interface Request {
 
 const noHeaders: Readonly<Record<string, string>> = {}
 
-const answer = (error: CatalogError.CatalogError, headers = noHeaders): Classified => ({ error, internal: undefined, headers })
+/** The answer to a request that failed with a catalog error, with headers of its own. */
+export const answer = (error: CatalogError.CatalogError, headers = noHeaders): Classified => ({ error, internal: undefined, headers })
 
 /** The server builds its errors from values it controls: they skip the constructor's validation. */
 const trusted = true

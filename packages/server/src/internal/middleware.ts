@@ -10,24 +10,46 @@ import {
   HttpServerRequest,
   HttpServerResponse
 } from "@effect/platform"
-import { Catalog, CatalogError, WireFormat } from "@errata/domain"
-import { Cause, Context, Duration, Effect, Exit, FiberId, HashSet, Option } from "effect"
+import { Authentication, Catalog, CatalogError, Idempotency as IdempotencyHeader, WireFormat } from "@errata/domain"
+import { Conflict, InvalidRequest, ServiceUnavailable, UnprocessableEntity } from "@errata/domain/Errors"
+import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, FiberId, HashSet, Option } from "effect"
+import { createHash } from "node:crypto"
 import { IncomingMessage } from "node:http"
 import { ErrataConfig } from "../ErrataConfig.js"
+import { ErrorHeaders } from "../ErrorHeaders.js"
+import * as Idempotency from "../Idempotency.js"
 import { RateLimit } from "../RateLimit.js"
 import * as RequestId from "../RequestId.js"
 import * as DebugInfo from "./debugInfo.js"
 import type { Classified } from "./failure.js"
-import { BodyRejected, classify, noRoute, rateLimited, RequestTimedOut } from "./failure.js"
+import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut } from "./failure.js"
 import * as RouteTable from "./routeTable.js"
 
 /**
- * A request's state, shared by the middleware and the handler: the middleware gives the deadline; the handler marks
- * that the request reached it (a decode failure after that is the handler's invalid success value, not the caller's
- * invalid input) and starts the deadline's timer, which marks the request timed out when it fires.
+ * A request with an `Idempotency-Key`, between the middleware, which reads the key and fingerprints the request, and
+ * the handler, which claims the key for its principal before it runs (only then is the principal known).
+ */
+interface IdempotentRequest {
+  readonly key: string
+  fingerprint: string
+  /** Claims the key for the principal; the scope it was claimed under is kept, to store or release the claim. */
+  readonly claim: (principal: string) => Effect.Effect<void, CatalogError.CatalogError | IdempotentReplay>
+  scope: string | undefined
+}
+
+/** The failure that answers a repeat with the first request's stored response. */
+class IdempotentReplay extends Data.TaggedError("IdempotentReplay")<{ readonly response: Idempotency.StoredResponse }> {}
+
+/**
+ * A request's state, shared by the middleware and the handler: the middleware gives the deadline and what it knows
+ * of the endpoint; the handler marks that the request reached it (a decode failure after that is the handler's
+ * invalid success value, not the caller's invalid input), starts the deadline's timer, which marks the request timed
+ * out when it fires, and claims the request's idempotency key.
  */
 export class HandlerState extends Context.Tag("errata/HandlerState")<HandlerState, {
   readonly timeout: number
+  readonly endpoint: RouteTable.Endpoint | undefined
+  readonly idempotency: IdempotentRequest | undefined
   entered: boolean
   timedOut: boolean
   timer: ReturnType<typeof setTimeout> | undefined
@@ -39,7 +61,8 @@ export class HandlerState extends Context.Tag("errata/HandlerState")<HandlerStat
  * uninterruptible request — so the handler stops where it is and its finalizers run, while the middleware, which
  * the interruption does not reach, answers 504. No second fiber: forking one per request only to interrupt it costs
  * more than the rest of an error response. Only handlers have the deadline: routes beside the API (a mounted app, a
- * long poll) keep their own time.
+ * long poll) keep their own time. A request with an idempotency key claims it here, once authentication has told
+ * who the principal is.
  */
 export const marked = <A, E, R>(handler: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
   Effect.withFiberRuntime((fiber) => {
@@ -51,20 +74,37 @@ export const marked = <A, E, R>(handler: Effect.Effect<A, E, R>): Effect.Effect<
       state.timedOut = true
       fiber.unsafeInterruptAsFork(FiberId.none)
     }, state.timeout)
-    return handler
+    if (state.idempotency === undefined) return handler
+    const principal = Context.getOption(fiber.currentContext, Authentication.CurrentPrincipal)
+    const scope = Option.isSome(principal) ? `${principal.value.kind}:${principal.value.subject}` : "anonymous"
+    return Effect.zipRight(state.idempotency.claim(scope) as Effect.Effect<void, E>, handler)
   })
 
 const bodyMethods = new Set(["POST", "PUT", "PATCH"])
+const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"])
 const jsonType = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i
 
-/** A body that is refused before it is read: declared larger than the limit, or not JSON. */
-const checkBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: number): BodyRejected | undefined => {
+/** Whether a content type (parameters aside) is one the endpoint's body may have. */
+const takes = (endpoint: RouteTable.Endpoint, contentType: string) => {
+  const base = contentType.split(";")[0]!.trim().toLowerCase()
+  return endpoint.contentTypes.has(base) || (endpoint.contentTypes.has("application/json") && jsonType.test(contentType))
+}
+
+/**
+ * A body that is refused before it is read: declared larger than the limit (whatever the route), or of a content
+ * type the endpoint does not take (routes beside the API take what they take).
+ */
+const checkBody = (
+  request: HttpServerRequest.HttpServerRequest,
+  maxBodyBytes: number,
+  endpoint: RouteTable.Endpoint | undefined
+): BodyRejected | undefined => {
   const length = request.headers["content-length"]
   if (length !== undefined && Number(length) > maxBodyBytes) return new BodyRejected({ reason: "too_large" })
-  if (!bodyMethods.has(request.method)) return undefined
+  if (endpoint === undefined || !bodyMethods.has(request.method)) return undefined
   const hasBody = (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined
   const contentType = request.headers["content-type"]
-  if (hasBody && contentType !== undefined && !jsonType.test(contentType)) {
+  if (hasBody && contentType !== undefined && !takes(endpoint, contentType)) {
     return new BodyRejected({ reason: "unsupported_media_type", contentType })
   }
   return undefined
@@ -87,9 +127,62 @@ export const nestsDeeperThan = (text: string, max: number): boolean => {
   return false
 }
 
-const isJsonBody = (request: HttpServerRequest.HttpServerRequest) => {
+const isJsonBody = (request: HttpServerRequest.HttpServerRequest, endpoint: RouteTable.Endpoint | undefined) => {
+  if (endpoint === undefined || !bodyMethods.has(request.method)) return false
   const contentType = request.headers["content-type"]
-  return bodyMethods.has(request.method) && (contentType === undefined || jsonType.test(contentType))
+  return contentType === undefined || jsonType.test(contentType)
+}
+
+/** The idempotency key of a request, checked: a failure for a key too long, or none where the endpoint requires one. */
+const keyOf = (
+  request: HttpServerRequest.HttpServerRequest,
+  endpoint: RouteTable.Endpoint | undefined
+): string | Classified | undefined => {
+  if (endpoint === undefined || !unsafeMethods.has(request.method)) return undefined
+  const key = request.headers["idempotency-key"]
+  if (key === undefined) {
+    return endpoint.keyRequired
+      ? answer(new InvalidRequest({ message: "This endpoint requires an Idempotency-Key header" }, true))
+      : undefined
+  }
+  return key.length === 0 || key.length > IdempotencyHeader.maxKeyLength
+    ? answer(new InvalidRequest({ message: `An Idempotency-Key has 1 to ${IdempotencyHeader.maxKeyLength} characters` }, true))
+    : key
+}
+
+/** The fingerprint of a request with a key: its method, path and body, hashed. */
+const fingerprintOf = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.map(
+    bodyMethods.has(request.method) ? Effect.orElseSucceed(request.text, () => "") : Effect.succeed(""),
+    (body) => createHash("sha256").update(`${request.method} ${RouteTable.pathOf(request.url)}\n${body}`).digest("hex")
+  )
+
+/**
+ * Whether an error response is kept for repeats of its request: not the caller's own mistakes to fix (validation),
+ * nor the failures a retry is for (429, 502, 503, 504).
+ */
+const keptForRepeats = (error: CatalogError.CatalogError) => {
+  const { category, retry } = CatalogError.metadataOf(error)
+  return category !== "validation" && retry !== "with_backoff"
+}
+
+/** A success response as it is stored, when its body is in memory (a stream is not kept). */
+const storable = (response: HttpServerResponse.HttpServerResponse): Idempotency.StoredResponse | undefined => {
+  const body = response.body
+  const text = body._tag === "Empty"
+    ? ""
+    : body._tag === "Uint8Array"
+    ? new TextDecoder().decode(body.body)
+    : body._tag === "Raw" && typeof body.body === "string"
+    ? body.body
+    : undefined
+  if (text === undefined) return undefined
+  const contentType = body._tag === "Empty" ? undefined : body.contentType
+  return {
+    status: response.status,
+    headers: { ...response.headers, ...(contentType !== undefined ? { "content-type": contentType } : {}) },
+    body: text
+  }
 }
 
 /** Whether a request failed only because its caller closed the connection (the platform then interrupts it). */
@@ -170,41 +263,112 @@ const checkCarriable = (api: HttpApi.HttpApi.Any, formats: ReadonlyArray<WireFor
 export const make = (api: HttpApi.HttpApi.Any) =>
   Effect.gen(function*() {
     const config = yield* ErrataConfig
-    yield* checkCarriable(api, config.formats)
+    const endpoints = RouteTable.endpointsOf(api)
+    const overrides = Array.from(endpoints.values()).flatMap(({ format }) => format === undefined ? [] : [format])
+    yield* checkCarriable(api, [...config.formats, ...overrides])
     const rateLimit = yield* Effect.serviceOption(RateLimit)
+    const idempotency = Option.getOrUndefined(yield* Effect.serviceOption(Idempotency.Idempotency))
+    const errorHeaders = Option.getOrUndefined(yield* Effect.serviceOption(ErrorHeaders))
     const router = yield* HttpApiBuilder.Router
     const maxBodySize = Option.some(FileSystem.Size(config.maxBodyBytes))
     const timeout = Duration.toMillis(config.handlerTimeout)
     // Read at the first request, once every route has been added.
     let routes: RouteTable.RouteTable | undefined
 
+    /** Claims a key for a principal, in the store; a store that cannot be reached refuses the request. */
+    const claimer = (store: Idempotency.Store, ttl: number, idempotent: IdempotentRequest) => (principal: string) =>
+      Effect.gen(function*() {
+        const now = yield* Clock.currentTimeMillis
+        const scope = `${principal}\n${idempotent.key}`
+        const claimed = yield* Effect.either(store.claim({
+          scope,
+          fingerprint: idempotent.fingerprint,
+          now,
+          expiresAt: now + ttl,
+          staleBefore: now - 2 * timeout
+        }))
+        if (Either.isLeft(claimed)) {
+          yield* Effect.logWarning("idempotency store unavailable; request refused", Cause.fail(claimed.left.cause))
+          return yield* Effect.fail(
+            new ServiceUnavailable({ message: "The request could not be checked for repeats; try again", retryAfter: 1 })
+          )
+        }
+        switch (claimed.right._tag) {
+          case "Claimed":
+            idempotent.scope = scope
+            return
+          case "Replay":
+            return yield* Effect.fail(new IdempotentReplay({ response: claimed.right.response }))
+          case "Running":
+            return yield* Effect.fail(new Conflict({ message: "A request with this Idempotency-Key is still being processed" }))
+          case "Mismatch":
+            return yield* Effect.fail(new UnprocessableEntity({ message: "This Idempotency-Key was used for another request" }))
+        }
+      })
+
+    /** Keeps a claimed request's response for its repeats, or forgets the claim; a store error is only logged. */
+    const settle = (idempotent: IdempotentRequest | undefined, response: Idempotency.StoredResponse | undefined) => {
+      if (idempotency === undefined || idempotent?.scope === undefined) return Effect.void
+      const scope = idempotent.scope
+      return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+        response === undefined
+          ? idempotency.store.release(scope)
+          : idempotency.store.complete(scope, response, now + Duration.toMillis(idempotency.ttl))).pipe(
+          Effect.catchAll((error) => Effect.logWarning("idempotency store unavailable; response not kept", Cause.fail(error.cause)))
+        )
+    }
+
     return (app: HttpApp.Default): HttpApp.Default =>
       Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
-        const format = config.formatFor(request.headers.accept)
-        routes ??= RouteTable.make(yield* router.router)
+        routes ??= RouteTable.make(yield* router.router, endpoints)
+        const route = routes.find(request.method, request.url)
+        const endpoint = route?.endpoint
+        const format = endpoint?.format ?? config.formatFor(request.headers.accept)
 
         const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
         const limitHeaders = decision?.headers ?? {}
+        const key = keyOf(request, endpoint)
         let failure: Classified
         let rejected: BodyRejected | undefined
+        let idempotent: IdempotentRequest | undefined
         if (decision !== undefined && !decision.allowed) {
           failure = rateLimited(decision.retryAfter)
-        } else if (!routes.serves(request.method, request.url)) {
+        } else if (route === undefined) {
           failure = noRoute(routes.allowedMethods(request.url))
+        } else if (key !== undefined && typeof key !== "string") {
+          failure = key
         } else {
-          const state: HandlerState["Type"] = { timeout, entered: false, timedOut: false, timer: undefined }
-          rejected = checkBody(request, config.maxBodyBytes)
+          if (typeof key === "string" && idempotency !== undefined) {
+            const request: IdempotentRequest = { key, fingerprint: "", scope: undefined, claim: () => Effect.void }
+            idempotent = Object.assign(request, {
+              claim: claimer(idempotency.store, Duration.toMillis(idempotency.ttl), request)
+            })
+          }
+          const state: HandlerState["Type"] = {
+            timeout,
+            endpoint,
+            idempotency: idempotent,
+            entered: false,
+            timedOut: false,
+            timer: undefined
+          }
+          rejected = checkBody(request, config.maxBodyBytes, endpoint)
+          const withRequest = (read: HttpServerRequest.HttpServerRequest) => {
+            const fingerprinted = idempotent === undefined
+              ? app
+              : Effect.zipRight(Effect.map(fingerprintOf(read), (hash) => void (idempotent!.fingerprint = hash)), app)
+            return read === request ? fingerprinted : Effect.provideService(fingerprinted, HttpServerRequest.HttpServerRequest, read)
+          }
           const handled = rejected !== undefined
             ? Effect.fail(rejected)
-            : isJsonBody(request)
-            ? Effect.flatMap(readChunkedBody(request, config.maxBodyBytes), (read) =>
-              guardDepth(read, config.maxJsonDepth).pipe(
-                Effect.zipRight(app),
-                Effect.provideService(HttpServerRequest.HttpServerRequest, read)
-              ))
-            : app
+            : isJsonBody(request, endpoint)
+            ? Effect.flatMap(
+              readChunkedBody(request, config.maxBodyBytes),
+              (read) => Effect.zipRight(guardDepth(read, config.maxJsonDepth), withRequest(read))
+            )
+            : withRequest(request)
           // One small context, merged once into the request's (each `Context.add` would copy the whole map).
           const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* Effect.exit(
             Effect.provide(
@@ -217,9 +381,28 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           )
           clearTimeout(state.timer)
           if (Exit.isSuccess(exit)) {
+            yield* settle(idempotent, storable(exit.value))
             return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
           }
+          const replay = Option.filter(Cause.failureOption(exit.cause), (error) => error instanceof IdempotentReplay)
+          if (Option.isSome(replay)) {
+            const { body, headers: { "content-type": contentType, ...headers }, status } =
+              (replay.value as IdempotentReplay).response
+            yield* Effect.logInfo({
+              message: "request replayed",
+              status,
+              request_id: requestId,
+              method: request.method,
+              path: RouteTable.pathOf(request.url)
+            })
+            return HttpServerResponse.raw(body, {
+              status,
+              ...(contentType !== undefined ? { contentType } : {}),
+              headers: { ...headers, ...limitHeaders, "idempotent-replayed": "true", "x-request-id": requestId }
+            })
+          }
           if (!state.timedOut && hungUp(exit.cause)) {
+            yield* settle(idempotent, undefined)
             // Nobody is left to answer, and nothing went wrong on our side: a note, not an error response.
             yield* Effect.logInfo({
               message: "request aborted by the caller",
@@ -255,12 +438,18 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           ...(debug !== undefined ? { debug } : {})
         })
         const { "content-type": contentType, ...headers } = wire.headers
+        const extra = errorHeaders?.(error)
+        const answerHeaders = { ...limitHeaders, ...failure.headers, ...extra, ...headers }
+        yield* settle(
+          idempotent,
+          keptForRepeats(error) ? { status, headers: { ...extra, ...failure.headers, ...wire.headers }, body: wire.body } : undefined
+        )
         // The body as text, not bytes: Node writes it in one piece with the head, without a TextEncoder pass.
         return HttpServerResponse.raw(wire.body, {
           status: wire.status,
           contentType,
           contentLength: Buffer.byteLength(wire.body),
-          headers: { ...limitHeaders, ...failure.headers, ...headers }
+          headers: answerHeaders
         })
       })
   })

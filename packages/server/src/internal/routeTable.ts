@@ -1,21 +1,41 @@
 /**
- * The routes an HttpApi server has, as its middleware sees them: the endpoints of the API and every other route or
- * mount added to `HttpApiBuilder.Router` (the OpenAPI document, the docs page, a health check). With it the
- * middleware answers a request no route serves — 404, or 405 with `Allow` — without running HttpApi's router, which
- * would build a `RouteNotFound` error, stack trace and all, only for the middleware to turn it into the same answer.
+ * The routes an HttpApi server has, as its middleware sees them: the endpoints of the API, with what the server
+ * needs to know of each before HttpApi's router runs (the content types its body may have, the format it answers
+ * in, the scopes it requires, whether it requires an idempotency key), and every other route or mount added to
+ * `HttpApiBuilder.Router` (the OpenAPI document, the docs page, a health check). With it the middleware answers a
+ * request no route serves — 404, or 405 with `Allow` — without running HttpApi's router, which would build a
+ * `RouteNotFound` error, stack trace and all, only for the middleware to turn it into the same answer.
  */
 import type { HttpRouter } from "@effect/platform"
-import { Chunk } from "effect"
+import { HttpApi } from "@effect/platform"
+import { Authentication, ErrataApi, Idempotency } from "@errata/domain"
+import type { WireFormat } from "@errata/domain"
+import { Chunk, Context, Option } from "effect"
 import * as FindMyWay from "find-my-way-ts"
+
+/** An endpoint of the API, as the middleware needs it. */
+export interface Endpoint {
+  /** The content types its body may have; none for an endpoint without a body. */
+  readonly contentTypes: ReadonlySet<string>
+  /** The format it answers in whatever the server's, from `ErrataApi.answeredIn`. */
+  readonly format: WireFormat.Any | undefined
+  readonly scopes: ReadonlyArray<string>
+  readonly keyRequired: boolean
+}
+
+/** A route that may serve a request: an endpoint of the API, or a route or mount beside it. */
+export interface Route {
+  readonly endpoint: Endpoint | undefined
+}
 
 /** A router's routes and mounts, for lookups. */
 export interface RouteTable {
   /**
-   * Whether a route or a mount may serve the request. It errs on the side of "may": the table matches paths as
-   * HttpApi's router does by default (trailing and duplicate slashes ignored, case-insensitive) and without a limit
-   * on parameter length, so a request it refuses is one the router would refuse under any configuration.
+   * The route that may serve the request. It errs on the side of "may": the table matches paths as HttpApi's
+   * router does by default (trailing and duplicate slashes ignored, case-insensitive) and without a limit on
+   * parameter length, so a request it refuses is one the router would refuse under any configuration.
    */
-  readonly serves: (method: string, url: string) => boolean
+  readonly find: (method: string, url: string) => Route | undefined
   /** The methods with a route for the URL's path, in the order they were first registered. */
   readonly allowedMethods: (url: string) => ReadonlyArray<string>
 }
@@ -28,17 +48,40 @@ export const pathOf = (url: string): string => {
   return query === -1 ? url : url.slice(0, query)
 }
 
+const key = (method: string, path: string) => `${method} ${path}`
+
+/** The endpoints of an API by method and path, with their annotations read once. */
+export const endpointsOf = (api: HttpApi.HttpApi.Any): ReadonlyMap<string, Endpoint> => {
+  const endpoints = new Map<string, Endpoint>()
+  HttpApi.reflect(api as HttpApi.HttpApi.AnyWithProps, {
+    onGroup: () => {},
+    onEndpoint: ({ endpoint, mergedAnnotations, payloads }) => {
+      endpoints.set(key(endpoint.method, endpoint.path), {
+        contentTypes: new Set(payloads.keys()),
+        format: Option.getOrUndefined(Context.getOption(mergedAnnotations, ErrataApi.AnsweredIn)),
+        scopes: Option.getOrElse(Context.getOption(mergedAnnotations, Authentication.RequiredScopes), () => []),
+        keyRequired: Option.getOrElse(Context.getOption(mergedAnnotations, Idempotency.KeyRequired), () => false)
+      })
+    }
+  })
+  return endpoints
+}
+
+const beside: Route = { endpoint: undefined }
+
 /**
- * The table of a router's routes and mounts, read once: build it from the router the server serves.
+ * The table of a router's routes and mounts, read once: build it from the router the server serves, with the
+ * endpoints of its API.
  */
-export const make = (router: HttpRouter.HttpRouter<any, any>): RouteTable => {
-  const table = FindMyWay.make<true>({ maxParamLength: Number.MAX_SAFE_INTEGER })
+export const make = (router: HttpRouter.HttpRouter<any, any>, endpoints: ReadonlyMap<string, Endpoint>): RouteTable => {
+  const table = FindMyWay.make<Route>({ maxParamLength: Number.MAX_SAFE_INTEGER })
   const methods = new Set<string>()
   Chunk.forEach(router.routes, (route) => {
     if (route.method === "*") {
-      table.all(route.path, true)
+      table.all(route.path, beside)
     } else {
-      table.on(route.method, route.path, true)
+      const endpoint = endpoints.get(key(route.method, route.path))
+      table.on(route.method, route.path, endpoint === undefined ? beside : { endpoint })
       methods.add(route.method)
     }
   })
@@ -49,9 +92,9 @@ export const make = (router: HttpRouter.HttpRouter<any, any>): RouteTable => {
     return mounts.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))
   }
   const routed = (method: string, url: string) =>
-    table.find(method, url) !== undefined || (method === "HEAD" && table.find("GET", url) !== undefined)
+    table.find(method, url)?.handler ?? (method === "HEAD" ? table.find("GET", url)?.handler : undefined)
   return {
-    serves: (method, url) => routed(method, url) || mounted(url),
+    find: (method, url) => routed(method, url) ?? (mounted(url) ? beside : undefined),
     allowedMethods: (url) => Array.from(methods).filter((method) => table.find(method, url) !== undefined)
   }
 }
