@@ -7,7 +7,7 @@
  * of the built-in wire formats, recognised by their envelopes (or from the formats given); a catalog error the
  * endpoint does not declare becomes `UnknownApiError`. Calls are retried by `Retry.policy` under a budget shared by
  * the client, POST/PATCH carry an `Idempotency-Key` reused on every attempt, an expired token is refreshed once for
- * all concurrent calls, and every failed call is logged once with its code, status and request id (at debug level
+ * all concurrent calls (`Credentials` gets and renews tokens), and every failed call is logged once with its code, status and request id (at debug level
  * for a 4xx, which the caller handles; at warning level for a 5xx or a transport failure).
  *
  * A request that does not match its endpoint's schema — a value of the wrong type from code the compiler did not
@@ -108,8 +108,19 @@ export interface Options {
   readonly budget?: RetryBudget.Options
   /** Adds an `Idempotency-Key` to POST and PATCH requests, so that they can be retried. Default true. */
   readonly idempotencyKeys?: boolean
-  /** Renews credentials after `token_expired` or `session_expired`; the call is then replayed once. */
+  /**
+   * Renews credentials after `token_expired`, `invalid_token` or `session_expired`; the call is then replayed once.
+   * `token_revoked` and `invalid_credentials` are never retried.
+   */
   readonly refresh?: Effect.Effect<void, unknown>
+  /**
+   * A token source (`Credentials.make`): every request carries its bearer token, and it renews the token as
+   * `refresh` would (in its place, when both are given).
+   */
+  readonly credentials?: {
+    readonly authorize: (client: HttpClient.HttpClient) => HttpClient.HttpClient
+    readonly renew: Effect.Effect<void, unknown>
+  }
   /** How long one attempt may take before it fails with `TransportError` (`timeout`). Default 10 seconds. */
   readonly attemptTimeout?: Duration.DurationInput
   /** Changes the underlying `HttpClient`, to add credentials for instance. */
@@ -151,9 +162,10 @@ const lastResponse = FiberRef.unsafeMake<{ sent: boolean; status: number }>({ se
 
 const replayableMethods = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
-const expiredCodes = new Set(["token_expired", "session_expired"])
+/** The answers new credentials may mend (seed 000 refreshes on `invalid_token`). */
+const expiredCodes = new Set(["token_expired", "invalid_token", "session_expired"])
 
-/** `token_expired` or `session_expired`, whether the endpoint declares it or not. */
+/** `token_expired`, `invalid_token` or `session_expired`, whether the endpoint declares it or not. */
 const isExpired = (error: Retry.ClientError): boolean =>
   error instanceof UnknownApiError.UnknownApiError
     ? error.status === 401 && error.code !== undefined && expiredCodes.has(error.code)
@@ -205,7 +217,8 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
   Effect.gen(function*() {
     const decoder = decoderOf(api, options.formats)
     const budget = RetryBudget.make(options.budget)
-    const refresher = options.refresh === undefined ? undefined : singleFlight(options.refresh)
+    const renew = options.credentials?.renew ?? options.refresh
+    const refresher = renew === undefined ? undefined : singleFlight(renew)
     const attemptTimeout = options.attemptTimeout ?? "10 seconds"
 
     // The decoded error travels as a failure of the HttpClient, which HttpApiClient passes through untouched.
@@ -240,7 +253,10 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
       ) as unknown as HttpClient.HttpClient
     const raw: any = yield* HttpApiClient.make(api, {
       baseUrl: options.baseUrl,
-      transformClient: (client) => decodeErrors(options.transformClient ? options.transformClient(client) : client)
+      transformClient: (client) => {
+        const authorized = options.credentials === undefined ? client : options.credentials.authorize(client)
+        return decodeErrors(options.transformClient ? options.transformClient(authorized) : authorized)
+      }
     })
 
     const call = (
@@ -249,10 +265,13 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
       declared: ReadonlySet<string>,
       invoke: () => Effect.Effect<unknown, unknown>
     ) => {
-      const asCallError = (error: unknown, status: number): Retry.ClientError => {
-        if (error instanceof DecodedResponse) {
-          const decoded = error.error
-          if (decoded instanceof UnknownApiError.UnknownApiError || declared.has(decoded._tag)) return decoded
+      const asCallError = (failure: unknown, status: number): Retry.ClientError => {
+        // A decoded error response, or an error of the credentials (the token endpoint's own answers).
+        const error = failure instanceof DecodedResponse ? failure.error : failure
+        if (error instanceof UnknownApiError.UnknownApiError) return error
+        if (CatalogError.is(error)) {
+          const decoded = error
+          if (declared.has(decoded._tag)) return decoded
           const { code, status } = CatalogError.metadataOf(decoded)
           return new UnknownApiError.UnknownApiError({
             status,

@@ -3,6 +3,13 @@
  */
 
 /**
+ * A token source: gets, renews and shares access tokens from an OAuth 2 token endpoint.
+ *
+ * @since 0.1.0
+ */
+export * as Credentials from "./Credentials.js"
+
+/**
  * A client derived from an `HttpApi` whose calls fail with exactly the declared errors.
  *
  * @since 0.1.0
@@ -36,3 +43,10 @@ export * as TransportError from "./TransportError.js"
  * @since 0.1.0
  */
 export * as UserMessage from "./UserMessage.js"
+
+/**
+ * Sending signed webhooks.
+ *
+ * @since 0.1.0
+ */
+export * as Webhooks from "./Webhooks.js"
