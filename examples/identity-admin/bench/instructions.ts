@@ -17,6 +17,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./freePort.js"
+import { authorization } from "./token.js"
 
 if (spawnSync("valgrind", ["--version"]).status !== 0) {
   console.log("valgrind is not installed (apt-get install valgrind)")
@@ -47,22 +48,22 @@ await build({
 
 const agent = new Agent({ keepAlive: true, maxSockets: 8 })
 
-const send = (port: number, path: string) =>
+const send = (port: number, path: string, headers: Record<string, string> = {}) =>
   new Promise<number>((resolve, reject) => {
-    request({ host: "127.0.0.1", port, path, agent }, (response) => {
+    request({ host: "127.0.0.1", port, path, agent, headers }, (response) => {
       response.resume()
       response.on("end", () => resolve(response.statusCode ?? 0))
     }).on("error", reject).end()
   })
 
 /** `n` requests, 8 at a time; the statuses seen. */
-const load = async (port: number, path: string, n: number) => {
+const load = async (port: number, path: string, n: number, headers: Record<string, string>) => {
   const statuses = new Map<number, number>()
   let sent = 0
   await Promise.all(Array.from({ length: 8 }, async () => {
     while (sent < n) {
       sent++
-      const status = await send(port, path)
+      const status = await send(port, path, headers)
       statuses.set(status, (statuses.get(status) ?? 0) + 1)
     }
   }))
@@ -95,7 +96,7 @@ const count = async (kind: string, env: Record<string, string>, path: string, n:
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
   }
-  const statuses = await load(port, path, n)
+  const statuses = await load(port, path, n, await authorization(`http://127.0.0.1:${port}`))
   agent.destroy()
   child.kill("SIGTERM")
   await exited

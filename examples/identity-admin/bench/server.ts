@@ -22,6 +22,7 @@ import { spawn, spawnSync } from "node:child_process"
 import { availableParallelism } from "node:os"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./freePort.js"
+import { authorization } from "./token.js"
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5)
 const duration = Number(process.env.BENCH_DURATION ?? 3)
@@ -53,12 +54,13 @@ const start = async (kind: string, env: Record<string, string> = {}) => {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
-  return { url, stop: () => child.kill("SIGTERM") }
+  return { url, headers: kind === "raw" ? {} : await authorization(url), stop: () => child.kill("SIGTERM") }
 }
 
 interface Scenario {
   readonly name: string
   readonly url: string
+  readonly headers: Readonly<Record<string, string>>
 }
 
 interface Sample {
@@ -68,8 +70,8 @@ interface Sample {
   readonly statuses: Map<string, number>
 }
 
-const load = async (url: string, seconds: number): Promise<Sample> => {
-  const result = await autocannon({ url, connections, duration: seconds })
+const load = async ({ headers, url }: Scenario, seconds: number): Promise<Sample> => {
+  const result = await autocannon({ url, headers: { ...headers }, connections, duration: seconds })
   const statuses = new Map(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count ?? 0]))
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, statuses }
 }
@@ -97,20 +99,24 @@ const servers = {
 try {
   const created = await fetch(`${servers.errata.url}/api/admin/users`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { ...servers.errata.headers, "content-type": "application/json" },
     body: JSON.stringify({ email: "bench@example.com", name: "Bench", password: "benchmark1" })
   })
   const { id } = await created.json() as { id: string }
 
-  const scenario = (name: string, url: string): Scenario => ({ name, url })
-  const errata404 = scenario("errata: unknown route (404 not_found)", `${servers.errata.url}/api/nowhere`)
-  const native404 = scenario("HttpApi native: unknown route (404, empty)", `${servers.native.url}/api/nowhere`)
-  const errataUser = scenario("errata: unknown user (404 user_not_found, SQLite)", `${servers.errata.url}/api/admin/users/usr_nobody`)
-  const nativeUser = scenario("HttpApi native: unknown user (404, SQLite)", `${servers.native.url}/api/admin/users/usr_nobody`)
-  const success = scenario("errata, rate limited: success (200 list)", `${servers.underLimit.url}/api/admin/users?limit=1`)
-  const rejected = scenario("errata, rate limited: over the limit (429)", `${servers.overLimit.url}/api/admin/users?limit=1`)
-  const existing = scenario("errata: existing user (200, SQLite)", `${servers.errata.url}/api/admin/users/${id}`)
-  const raw = scenario("node:http: same 404 bytes", `${servers.raw.url}/api/nowhere`)
+  const scenario = (name: string, server: { readonly url: string; readonly headers: Record<string, string> }, path: string): Scenario => ({
+    name,
+    url: server.url + path,
+    headers: server.headers
+  })
+  const errata404 = scenario("errata: unknown route (404 not_found)", servers.errata, "/api/nowhere")
+  const native404 = scenario("HttpApi native: unknown route (404, empty)", servers.native, "/api/nowhere")
+  const errataUser = scenario("errata: unknown user (404 user_not_found, SQLite)", servers.errata, "/api/admin/users/usr_nobody")
+  const nativeUser = scenario("HttpApi native: unknown user (404, SQLite)", servers.native, "/api/admin/users/usr_nobody")
+  const success = scenario("errata, rate limited: success (200 list)", servers.underLimit, "/api/admin/users?limit=1")
+  const rejected = scenario("errata, rate limited: over the limit (429)", servers.overLimit, "/api/admin/users?limit=1")
+  const existing = scenario("errata: existing user (200, SQLite)", servers.errata, `/api/admin/users/${id}`)
+  const raw = scenario("node:http: same 404 bytes", servers.raw, "/api/nowhere")
   // The sides of each comparison run back to back, in reverse order every other round. (node:http's figure is only
   // a yardstick for what the machine can do.)
   const groups: ReadonlyArray<ReadonlyArray<Scenario>> = [
@@ -121,11 +127,11 @@ try {
   ]
   const scenarios = groups.flat()
 
-  for (const { url } of scenarios) await load(url, 1) // warm-up: compile each path before it is measured
+  for (const s of scenarios) await load(s, 1) // warm-up: compile each path before it is measured
   const samples = new Map<Scenario, Array<Sample>>(scenarios.map((s) => [s, []]))
   for (let round = 0; round < rounds; round++) {
     for (const group of groups) {
-      for (const s of round % 2 === 0 ? group : [...group].reverse()) samples.get(s)!.push(await load(s.url, duration))
+      for (const s of round % 2 === 0 ? group : [...group].reverse()) samples.get(s)!.push(await load(s, duration))
     }
     process.stdout.write(`alone: round ${round + 1}/${rounds} done\n`)
   }
@@ -150,7 +156,7 @@ try {
   const duel = async (label: string, a: Scenario, b: Scenario) => {
     const ratios: Array<number> = []
     for (let round = 0; round < rounds; round++) {
-      const [ra, rb] = await Promise.all([load(a.url, duration), load(b.url, duration)])
+      const [ra, rb] = await Promise.all([load(a, duration), load(b, duration)])
       ratios.push(ra.rps / rb.rps)
     }
     console.log(`${label.padEnd(46)} ${median(ratios).toFixed(2)}   (rounds: ${ratios.map((r) => r.toFixed(2)).join(" ")})`)

@@ -1,7 +1,9 @@
 /**
  * The servers `bench:server` measures, one per process: `node --import tsx servers.ts <kind> <port>`.
  * - errata: the identity-admin service (rate limiting as `ERRATA_RATE_LIMIT` says)
- * - native: the same API on plain HttpApiBuilder, without the Errata middleware
+ * - native: the same API on plain HttpApiBuilder, without the Errata middleware (with the same handlers and
+ *   authentication)
+ * Both create the client `bench` / `bench-secret` on start, for the bench to get its token with.
  * - raw: node:http answering every request with the bytes of Errata's unknown-route 404
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
@@ -9,19 +11,20 @@ import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { WireFormat } from "@errata/domain"
 import { NotFound } from "@errata/domain/Errors"
 import { Logging } from "@errata/server"
-import { Layer } from "effect"
+import { Layer, Redacted } from "effect"
 import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { AdminApi } from "../src/Api.js"
-import * as Database from "../src/Database.js"
 import * as IdentityAdmin from "../src/IdentityAdmin.js"
-import { HandlersLive } from "../src/UsersHttp.js"
+import * as Settings from "../src/Settings.js"
 
 const [kind, portText] = process.argv.slice(2)
 const port = Number(portText)
 const database = { filename: join(mkdtempSync(join(tmpdir(), "errata-bench-")), "bench.db") }
+/** The client the bench gets its token with (`server.ts`'s `benchClient`). */
+const bootstrap = { clientId: "bench", clientSecret: Redacted.make("bench-secret") }
 
 if (kind === "raw") {
   const { body, headers, status } = WireFormat.OAuthDetails.encode(new NotFound({ message: "No such endpoint" }), {
@@ -35,11 +38,10 @@ if (kind === "raw") {
   const app = kind === "native"
     ? HttpApiBuilder.serve().pipe(
       HttpServer.withLogAddress,
-      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(
-        Layer.provide(HandlersLive(IdentityAdmin.repository(Database.layer(database))))
-      ))
+      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(Layer.provide(IdentityAdmin.handlers))),
+      Layer.provide(IdentityAdmin.foundation({ database, settings: Settings.layer(), bootstrap }))
     )
-    : IdentityAdmin.layer({ database, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
+    : IdentityAdmin.layer({ database, bootstrap, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
   Layer.launch(app.pipe(
     Layer.provide(NodeHttpServer.layer(createServer, { port, host: "127.0.0.1" })),
     Layer.provide(Logging.layerJson())

@@ -1,17 +1,43 @@
 /**
- * The contract of the identity-admin service, shared by its server and its clients: seed 004's identity-admin API,
- * starting with its users resource under `/api/admin/users`. Each endpoint declares exactly the catalog errors it
- * can fail with; `ErrataApi.make` declares, once for all, the ones the framework answers with.
+ * The contract of the identity-admin service, shared by its server and its clients: seed 004's identity-admin API.
+ * Each endpoint declares exactly the catalog errors it can fail with; `ErrataApi.make` declares, once for all, the
+ * ones the framework answers with, and the `Authentication` middleware those of who is calling.
+ *
+ * Everything under `/api` needs credentials — a bearer token from `/oauth/token`, or the session cookie of
+ * `POST /api/session` — except the login itself and the provisioning webhook, which is signed instead. Each endpoint
+ * names the scopes its token needs (`Authentication.scopes`); what the caller's role allows is the handler's to say
+ * (`forbidden`, or `access_denied` for a resource they may not see).
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { ErrataApi } from "@errata/domain"
-import { DatabaseError, EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from "@errata/domain/Errors"
+import { Authentication, ErrataApi, OAuth, Webhook } from "@errata/domain"
+import {
+  AccessDenied,
+  AccountDisabled,
+  ClientIdAlreadyExists,
+  ClientNotFound,
+  DatabaseError,
+  EmailAlreadyExists,
+  Forbidden,
+  InvalidCredentials,
+  InvalidEmail,
+  InvalidPassword,
+  ServiceUnavailable,
+  UserLocked,
+  UserNotFound,
+  UserSuspended
+} from "@errata/domain/Errors"
 import { Schema } from "effect"
-import { CreateUser, UpdateUser, User, UserId, UserListParams, UserPage } from "./User.js"
+import { ClientId, CreateClient, CreatedClient, OAuthClient, SetClientStatus } from "./Client.js"
+import { ProvisioningEvent } from "./Provisioning.js"
+import { Login, SessionOpened } from "./Session.js"
+import { CreateUser, SetUserStatus, UpdateUser, User, UserId, UserListParams, UserPage } from "./User.js"
 
 const idPath = HttpApiSchema.param("id", UserId)
+const clientIdPath = HttpApiSchema.param("id", ClientId)
+const read = Authentication.scopes("users:read")
+const write = Authentication.scopes("users:write")
 
-/** The users resource: create, read, list, update and delete. */
+/** The users resource: create, read, list, update, set the status of, and delete. */
 export class UsersApi extends HttpApiGroup.make("users")
   .add(
     HttpApiEndpoint.post("create", "/api/admin/users")
@@ -20,16 +46,22 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addError(EmailAlreadyExists)
       .addError(InvalidEmail)
       .addError(InvalidPassword)
+      .addError(Forbidden)
+      .annotateContext(write)
   )
   .add(
     HttpApiEndpoint.get("get")`/api/admin/users/${idPath}`
       .addSuccess(User)
       .addError(UserNotFound)
+      .addError(AccessDenied)
+      .annotateContext(read)
   )
   .add(
     HttpApiEndpoint.get("list", "/api/admin/users")
       .setUrlParams(UserListParams)
       .addSuccess(UserPage)
+      .addError(Forbidden)
+      .annotateContext(read)
   )
   .add(
     HttpApiEndpoint.patch("update")`/api/admin/users/${idPath}`
@@ -39,14 +71,105 @@ export class UsersApi extends HttpApiGroup.make("users")
       .addError(EmailAlreadyExists)
       .addError(InvalidEmail)
       .addError(InvalidPassword)
+      .addError(Forbidden)
+      .annotateContext(write)
+  )
+  .add(
+    HttpApiEndpoint.put("setStatus")`/api/admin/users/${idPath}/status`
+      .setPayload(SetUserStatus)
+      .addSuccess(User)
+      .addError(UserNotFound)
+      .addError(Forbidden)
+      .annotateContext(write)
   )
   .add(
     HttpApiEndpoint.del("delete")`/api/admin/users/${idPath}`
       .addSuccess(Schema.Void)
       .addError(UserNotFound)
+      .addError(Forbidden)
+      .annotateContext(write)
+  )
+  .addError(DatabaseError)
+  .middleware(Authentication.Authentication)
+{}
+
+/** The OAuth clients resource: create, and enable or disable. */
+export class ClientsApi extends HttpApiGroup.make("clients")
+  .add(
+    HttpApiEndpoint.post("create", "/api/admin/clients")
+      .setPayload(CreateClient)
+      .addSuccess(CreatedClient, { status: 201 })
+      .addError(ClientIdAlreadyExists)
+      .addError(Forbidden)
+      .annotateContext(Authentication.scopes("clients:write"))
+  )
+  .add(
+    HttpApiEndpoint.put("setStatus")`/api/admin/clients/${clientIdPath}/status`
+      .setPayload(SetClientStatus)
+      .addSuccess(OAuthClient)
+      .addError(ClientNotFound)
+      .addError(Forbidden)
+      .annotateContext(Authentication.scopes("clients:write"))
+  )
+  .addError(DatabaseError)
+  .middleware(Authentication.Authentication)
+{}
+
+/** Browser sessions: sign in (a cookie and a CSRF token), see who is signed in, sign out. */
+export class SessionApi extends HttpApiGroup.make("session")
+  .add(
+    HttpApiEndpoint.post("login", "/api/session")
+      .setPayload(Login)
+      .addSuccess(SessionOpened, { status: 201 })
+      .addError(InvalidCredentials)
+      .addError(UserLocked)
+      .addError(UserSuspended)
+      .addError(AccountDisabled)
+  )
+  .add(
+    HttpApiEndpoint.get("current", "/api/session")
+      .addSuccess(Authentication.Principal)
+      .middleware(Authentication.Authentication)
+  )
+  .add(
+    HttpApiEndpoint.del("logout", "/api/session")
+      .addSuccess(Schema.Void)
+      .middleware(Authentication.Authentication)
   )
   .addError(DatabaseError)
 {}
 
+/** Webhooks other systems send: signed, not authenticated. */
+export class WebhooksApi extends HttpApiGroup.make("webhooks")
+  .add(
+    HttpApiEndpoint.post("provisioning", "/api/webhooks/provisioning")
+      .setPayload(ProvisioningEvent)
+      .addSuccess(User)
+      .addError(EmailAlreadyExists)
+      .addError(InvalidEmail)
+      .addError(UserNotFound)
+      .middleware(Webhook.Signature)
+  )
+  .addError(DatabaseError)
+{}
+
+/** The token endpoint and revocation (RFC 6749, RFC 7009), answering in RFC 6749's error shape. */
+export class OAuthApi extends OAuth.Group.addError(DatabaseError) {}
+
+export class Health extends Schema.Class<Health>("Health")({ status: Schema.Literal("ok") }) {}
+
+/** Liveness (`/health`: the process answers) and readiness (`/ready`: its database answers too). */
+export class HealthApi extends HttpApiGroup.make("health")
+  .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health))
+  .add(HttpApiEndpoint.get("ready", "/ready").addSuccess(Health).addError(ServiceUnavailable))
+{}
+
 /** The identity-admin API. */
-export class AdminApi extends ErrataApi.make("admin").add(UsersApi) {}
+export class AdminApi extends ErrataApi.make("admin")
+  .add(UsersApi)
+  .add(ClientsApi)
+  .add(SessionApi)
+  .add(WebhooksApi)
+  .add(OAuthApi)
+  .add(HealthApi)
+{}

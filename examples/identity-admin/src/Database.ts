@@ -2,8 +2,9 @@
  * The service's database: SQLite through `@effect/sql-sqlite-node`, in `./data/errata.db` unless
  * `DATABASE_URL` names another file (`file:PATH`), migrated at start-up.
  */
-import { SqlClient } from "@effect/sql"
+import * as Reactivity from "@effect/experimental/Reactivity"
 import { NodeContext } from "@effect/platform-node"
+import { SqlClient, SqlError, Statement } from "@effect/sql"
 import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
 import { Config, Effect, Layer } from "effect"
 import { mkdirSync } from "node:fs"
@@ -40,13 +41,71 @@ export const migrations = SqliteMigrator.fromRecord({
         updated_at TEXT NOT NULL
       )
     `
+  }),
+  "0002_security": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active'`
+    yield* sql`ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'member'`
+    yield* sql`ALTER TABLE users ADD COLUMN locked_until INTEGER`
+    yield* sql`CREATE TABLE login_failures (user_id TEXT NOT NULL, at INTEGER NOT NULL)`
+    yield* sql`CREATE INDEX login_failures_by_user ON login_failures (user_id, at)`
+    yield* sql`
+      CREATE TABLE clients (
+        id TEXT PRIMARY KEY,
+        secret_hash TEXT NOT NULL,
+        name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      )
+    `
+    yield* sql`
+      CREATE TABLE tokens (
+        hash TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        user_id TEXT,
+        scopes TEXT NOT NULL,
+        family TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        used_at INTEGER,
+        created_at INTEGER NOT NULL
+      )
+    `
+    yield* sql`CREATE INDEX tokens_by_family ON tokens (family)`
+    yield* sql`
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        csrf_hash TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      )
+    `
   })
 })
 
 /**
- * A migrated SQLite client.
+ * A client whose every statement fails, for a database that could not be opened: the service stays up, and each
+ * request that needs the database is answered `database_error` (or, to check credentials, `service_unavailable`).
  */
-export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient, unknown> => {
+const unavailable = (cause: unknown): Layer.Layer<SqlClient.SqlClient> =>
+  Layer.effect(
+    SqlClient.SqlClient,
+    SqlClient.make({
+      acquirer: Effect.fail(new SqlError.SqlError({ message: "The database could not be opened", cause })),
+      compiler: Statement.makeCompilerSqlite(),
+      spanAttributes: []
+    })
+  ).pipe(Layer.provide(Reactivity.layer))
+
+/**
+ * A migrated SQLite client; a database that cannot be opened leaves the service up, answering `database_error`,
+ * rather than down.
+ */
+export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient> => {
   const client = Layer.unwrapEffect(Effect.sync(() => {
     if (!options.readonly) mkdirSync(dirname(options.filename), { recursive: true })
     return SqliteClient.layer({ filename: options.filename, readonly: options.readonly ?? false })
@@ -58,15 +117,21 @@ export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient, unknow
   const migrated = options.readonly
     ? Layer.empty
     : SqliteMigrator.layer({ loader: migrations })
-  return Layer.mergeAll(migrated, busyTimeout).pipe(Layer.provideMerge(client), Layer.provide(NodeContext.layer), Layer.orDie)
+  return Layer.mergeAll(migrated, busyTimeout).pipe(
+    Layer.provideMerge(client),
+    Layer.provide(NodeContext.layer),
+    Layer.catchAllCause((cause) =>
+      Layer.unwrapEffect(Effect.as(Effect.logError("database unavailable; answering database_error", cause), unavailable(cause)))
+    )
+  )
 }
 
 /**
  * The database `DATABASE_URL` names.
  */
-export const layerConfig: Layer.Layer<SqlClient.SqlClient, unknown> = Layer.unwrapEffect(
+export const layerConfig: Layer.Layer<SqlClient.SqlClient> = Layer.unwrapEffect(
   Effect.map(
     Config.option(Config.string("DATABASE_URL")),
     (url) => layer({ filename: filenameFromUrl(url._tag === "Some" ? url.value : undefined) })
   )
-)
+).pipe(Layer.orDie)

@@ -1,81 +1,148 @@
 /**
- * The identity-admin service: seed 004's identity-admin API (its users resource, for now) as an Errata server on
- * SQLite. `layer` takes its options in code (the tests use it); `layerConfig` reads them from the environment.
+ * The identity-admin service: seed 004's identity-admin API as an Errata server on SQLite, with bearer tokens and
+ * sessions, a signed provisioning webhook, and idempotent unsafe requests. `layer` takes its options in code (the
+ * tests use it); `layerConfig` reads them from the environment.
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
 import type { SqlClient } from "@effect/sql"
-import { ErrataConfig, ErrataServer, OpenApiDocs, RateLimit } from "@errata/server"
+import { ErrataConfig, ErrataServer, Idempotency, OpenApiDocs, RateLimit } from "@errata/server"
+import * as IdempotencyRedis from "@errata/server/IdempotencyRedis"
+import * as IdempotencySql from "@errata/server/IdempotencySql"
 import * as RateLimitRedis from "@errata/server/RateLimitRedis"
-import { Config, Effect, Layer, Option } from "effect"
+import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { dirname, join } from "node:path"
+import { Accounts } from "./Accounts.js"
 import { AdminApi } from "./Api.js"
+import * as Bootstrap from "./Bootstrap.js"
+import { Clients } from "./Clients.js"
+import { ClientsHttpLive } from "./ClientsHttp.js"
 import * as Database from "./Database.js"
-import { HandlersLive } from "./UsersHttp.js"
+import { HealthHttpLive } from "./HealthHttp.js"
+import { OAuthHttpLive } from "./OAuthHttp.js"
+import { ProvisioningHttpLive } from "./ProvisioningHttp.js"
+import * as Security from "./Security.js"
+import { SessionHttpLive } from "./SessionHttp.js"
+import { Sessions } from "./Sessions.js"
+import * as Settings from "./Settings.js"
+import { Tokens } from "./Tokens.js"
+import { Users } from "./Users.js"
+import { UsersHttpLive } from "./UsersHttp.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 /** The options of the service, in code. */
 export interface Options {
   readonly errata?: ErrataConfig.Options
   readonly database: Database.Options
+  readonly security?: Partial<Settings.Settings>
+  /** The administrator client created on a first start; unset, its secret is generated (`Bootstrap`). */
+  readonly bootstrap?: Omit<Bootstrap.Options, "file">
+  /** The provisioning webhook's active secrets; none refuses every delivery. */
+  readonly webhookSecrets?: ReadonlyArray<Redacted.Redacted<string>>
   /** Requests per minute per client address; `undefined` or 0 turns rate limiting off. */
   readonly rateLimit?: number
-  /** Rate-limit buckets in this Redis instead of in memory. */
+  /** Rate-limit buckets and idempotency keys in this Redis instead of the service's memory and database. */
   readonly redisUrl?: string
+  /** How long idempotency keys are kept. Default 24 hours. */
+  readonly idempotencyTtl?: Idempotency.Options["ttl"]
 }
 
-/**
- * The users repository on a database; a database that cannot be opened leaves the service up, answering
- * `database_error`, rather than down.
- */
-export const repository = (database: Layer.Layer<SqlClient.SqlClient, unknown>): Layer.Layer<UsersRepository> =>
-  UsersRepository.Default.pipe(
-    Layer.provide(database),
-    Layer.catchAllCause((cause) =>
-      Layer.unwrapEffect(
-        Effect.as(Effect.logError("database unavailable; answering database_error", cause), UsersRepository.Unavailable)
-      )
-    )
+/** Where the bootstrap client's generated secret is written: beside the database file. */
+export const bootstrapFile = (database: Database.Options) => join(dirname(database.filename), "bootstrap-client.env")
+
+/** The service's own services, on one database. */
+const services = (database: Layer.Layer<SqlClient.SqlClient>, settings: Layer.Layer<Settings.SecuritySettings, unknown>) =>
+  Layer.mergeAll(Users.Default, Clients.Default, Sessions.Default, Tokens.Default).pipe(
+    Layer.provideMerge(Layer.merge(Accounts.Default, UsersRepository.Default)),
+    Layer.provideMerge(Layer.merge(database, settings))
   )
 
-const serve = (options: {
-  readonly config: Layer.Layer<ErrataConfig.ErrataConfig, unknown>
-  readonly repository: Layer.Layer<UsersRepository>
-  readonly rateLimit: Layer.Layer<RateLimit.RateLimit, unknown> | undefined
-}) => {
-  const server = HttpApiBuilder.serve().pipe(
-    HttpServer.withLogAddress,
-    Layer.provide(OpenApiDocs.layer(AdminApi)),
-    Layer.provide(ErrataServer.layer(AdminApi).pipe(Layer.provide(HandlersLive(options.repository))))
-  )
-  return options.rateLimit === undefined
-    ? server.pipe(Layer.provide(options.config))
-    : server.pipe(Layer.provide(options.config), Layer.provide(options.rateLimit))
-}
+/** Every group of the API. */
+export const handlers = Layer.mergeAll(
+  UsersHttpLive,
+  ClientsHttpLive,
+  SessionHttpLive,
+  ProvisioningHttpLive,
+  OAuthHttpLive,
+  HealthHttpLive
+)
 
 const rateLimitLayer = (limit: number | undefined, redisUrl: string | undefined) =>
   limit === undefined || limit <= 0
-    ? undefined
+    ? Layer.empty
     : redisUrl === undefined
     ? RateLimit.layerMemory({ limit, window: "1 minute" })
     : RateLimitRedis.layer({ limit, window: "1 minute", url: redisUrl })
 
-/** The service, as `options` configure it. */
-export const layer = (options: Options) =>
-  serve({
-    config: ErrataConfig.layer(options.errata),
-    repository: repository(Database.layer(options.database)),
-    rateLimit: rateLimitLayer(options.rateLimit, options.redisUrl)
-  })
+const idempotencyLayer = (redisUrl: string | undefined, ttl: Idempotency.Options["ttl"]) => {
+  const options = ttl === undefined ? {} : { ttl }
+  return redisUrl === undefined ? IdempotencySql.layer(options) : IdempotencyRedis.layer({ ...options, url: redisUrl })
+}
 
 /**
- * The service as the environment configures it: `ERRATA_*`, `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per
- * minute per client; 0 turns it off) and `REDIS_URL`.
+ * What the API's handlers and the Errata server need beside their configuration: the service's services on its
+ * database, authentication, the webhook check, and the bootstrap client of a first start.
+ */
+export const foundation = (options: {
+  readonly database: Database.Options
+  readonly settings: Layer.Layer<Settings.SecuritySettings, unknown>
+  readonly bootstrap?: Omit<Bootstrap.Options, "file"> | undefined
+  readonly webhookSecrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
+}) =>
+  Layer.mergeAll(
+    Security.layer,
+    Security.webhooks(options.webhookSecrets ?? []),
+    Layer.effectDiscard(Bootstrap.run({ ...options.bootstrap, file: bootstrapFile(options.database) }))
+  ).pipe(
+    Layer.provideMerge(services(Database.layer(options.database), options.settings)),
+    Layer.provideMerge(NodeFileSystem.layer)
+  )
+
+/** The service, from the layers of its configuration and the rest of its options. */
+const serve = (
+  options: Omit<Options, "errata" | "security"> & {
+    readonly config: Layer.Layer<ErrataConfig.ErrataConfig, unknown>
+    readonly settings: Layer.Layer<Settings.SecuritySettings, unknown>
+  }
+) =>
+  HttpApiBuilder.serve().pipe(
+    HttpServer.withLogAddress,
+    Layer.provide(OpenApiDocs.layer(AdminApi)),
+    Layer.provide(ErrataServer.layer(AdminApi).pipe(Layer.provide(handlers))),
+    Layer.provide(Layer.mergeAll(
+      idempotencyLayer(options.redisUrl, options.idempotencyTtl),
+      rateLimitLayer(options.rateLimit, options.redisUrl),
+      options.config
+    )),
+    Layer.provide(foundation(options))
+  )
+
+/** The service, as `options` configure it. */
+export const layer = (options: Options) =>
+  serve({ ...options, config: ErrataConfig.layer(options.errata), settings: Settings.layer(options.security) })
+
+/**
+ * The service as the environment configures it: `ERRATA_*` (`ErrataConfig`, `Settings.layerConfig`,
+ * `ERRATA_BOOTSTRAP_CLIENT_ID`, `ERRATA_BOOTSTRAP_CLIENT_SECRET`, `ERRATA_WEBHOOK_SECRETS` — comma-separated, newest
+ * first), `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per minute per client; 0 turns it off) and `REDIS_URL`.
  */
 export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
+  const url = yield* Config.option(Config.string("DATABASE_URL"))
   const limit = yield* Config.integer("ERRATA_RATE_LIMIT").pipe(Config.withDefault(600))
-  const redisUrl = yield* Config.option(Config.string("REDIS_URL"))
+  const redisUrl = Option.getOrUndefined(yield* Config.option(Config.string("REDIS_URL")))
+  const clientId = Option.getOrUndefined(yield* Config.option(Config.string("ERRATA_BOOTSTRAP_CLIENT_ID")))
+  const clientSecret = Option.getOrUndefined(yield* Config.option(Config.redacted("ERRATA_BOOTSTRAP_CLIENT_SECRET")))
+  const webhookSecrets = yield* Config.array(Config.string(), "ERRATA_WEBHOOK_SECRETS").pipe(Config.withDefault([]))
   return serve({
     config: ErrataConfig.layerConfig(),
-    repository: repository(Database.layerConfig),
-    rateLimit: rateLimitLayer(limit, Option.getOrUndefined(redisUrl))
+    settings: Settings.layerConfig,
+    database: { filename: Database.filenameFromUrl(Option.getOrUndefined(url)) },
+    bootstrap: {
+      ...(clientId !== undefined ? { clientId } : {}),
+      ...(clientSecret !== undefined ? { clientSecret } : {})
+    },
+    webhookSecrets: webhookSecrets.filter((secret) => secret !== "").map((secret) => Redacted.make(secret)),
+    ...(limit > 0 ? { rateLimit: limit } : {}),
+    ...(redisUrl !== undefined ? { redisUrl } : {})
   })
 }))

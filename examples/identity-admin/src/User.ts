@@ -18,10 +18,22 @@ export const UserId = Schema.String.pipe(
 
 export type UserId = typeof UserId.Type
 
+/** What a user may do: an admin manages users and clients; a member reads their own record. */
+export const Role = Schema.Literal("admin", "member")
+
+export type Role = typeof Role.Type
+
+/** Whether a user may sign in and act: only `active` may; a lock after failed logins ends by itself. */
+export const UserStatus = Schema.Literal("active", "suspended", "locked", "disabled")
+
+export type UserStatus = typeof UserStatus.Type
+
 export class User extends Schema.Class<User>("User")({
   id: UserId,
   email: Schema.String,
   name: Schema.String,
+  role: Role,
+  status: UserStatus,
   createdAt: Schema.propertySignature(Schema.DateTimeUtc).pipe(Schema.fromKey("created_at")),
   updatedAt: Schema.propertySignature(Schema.DateTimeUtc).pipe(Schema.fromKey("updated_at"))
 }) {}
@@ -47,8 +59,13 @@ export const PasswordInput = Schema.Redacted(
 )
 
 export class CreateUser extends Schema.Class<CreateUser>("CreateUser")(
-  Schema.Struct({ email: EmailInput, name: UserName, password: PasswordInput }).annotations(reportEveryField)
+  Schema.Struct({ email: EmailInput, name: UserName, password: PasswordInput, role: Schema.optional(Role) }).annotations(
+    reportEveryField
+  )
 ) {}
+
+/** A status an administrator sets: a lock set by hand lasts until it is lifted. */
+export class SetUserStatus extends Schema.Class<SetUserStatus>("SetUserStatus")({ status: UserStatus }) {}
 
 export class UpdateUser extends Schema.Class<UpdateUser>("UpdateUser")(
   Schema.Struct({

@@ -1,18 +1,21 @@
 /**
- * The service's users: creating, reading, listing, updating and deleting them, with the email and
- * password rules that answer `invalid_email` and `invalid_password`.
+ * The service's users: creating (by an administrator, or provisioned by another system), reading, listing,
+ * updating, setting their status and deleting them, with the email and password rules that answer `invalid_email`
+ * and `invalid_password`.
  */
 import type { DatabaseError } from "@errata/domain/Errors"
 import { EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from "@errata/domain/Errors"
 import { Effect, Option, Redacted } from "effect"
-import { randomBytes, randomUUID, scrypt } from "node:crypto"
-import type { CreateUser, UpdateUser, User, UserId } from "./User.js"
+import { randomUUID } from "node:crypto"
+import { normalizeEmail } from "./Accounts.js"
+import * as Passwords from "./Passwords.js"
+import type { CreateUser, UpdateUser, User, UserId, UserStatus } from "./User.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
 const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> => {
-  const normalized = email.trim().toLowerCase()
+  const normalized = normalizeEmail(email)
   return emailFormat.test(normalized)
     ? Effect.succeed(normalized)
     : Effect.fail(
@@ -24,10 +27,10 @@ const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> => {
 }
 
 /** At least 8 characters, with a letter and a digit. */
-const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<string, InvalidPassword> => {
+const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<Redacted.Redacted<string>, InvalidPassword> => {
   const value = Redacted.value(password)
   return value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value)
-    ? Effect.succeed(value)
+    ? Effect.succeed(password)
     : Effect.fail(
       new InvalidPassword({
         message: "Password does not meet requirements",
@@ -40,16 +43,12 @@ const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<strin
     )
 }
 
-const hashPassword = (password: string): Effect.Effect<string> =>
-  Effect.async<string>((resume) => {
-    const salt = randomBytes(16)
-    scrypt(password, salt, 32, (error, key) => {
-      if (error) resume(Effect.die(error))
-      else resume(Effect.succeed(`scrypt$${salt.toString("base64")}$${key.toString("base64")}`))
-    })
-  })
+const newUserId = () => `usr_${randomUUID().replace(/-/g, "")}` as UserId
 
 const notFound = (id: UserId) => new UserNotFound({ message: "The specified user was not found", userId: id })
+
+const orNotFound = (id: UserId) => (found: Option.Option<User>): Effect.Effect<User, UserNotFound> =>
+  Option.match(found, { onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })
 
 /** The users of the service, with their rules. */
 export class Users extends Effect.Service<Users>()("identity-admin/Users", {
@@ -61,18 +60,39 @@ export class Users extends Effect.Service<Users>()("identity-admin/Users", {
         const email = yield* checkEmail(input.email)
         const password = yield* checkPassword(input.password)
         return yield* repository.insert({
-          id: `usr_${randomUUID().replace(/-/g, "")}` as UserId,
+          id: newUserId(),
           email,
           name: input.name,
-          passwordHash: yield* hashPassword(password)
+          passwordHash: yield* Passwords.hash(password),
+          role: input.role ?? "member"
         })
       })
 
+    /**
+     * A user another system creates (the provisioning webhook): without a password anyone knows, until an
+     * administrator sets one.
+     */
+    const provision = (input: { readonly email: string; readonly name: string }) =>
+      Effect.flatMap(checkEmail(input.email), (email) =>
+        repository.insert({
+          id: newUserId(),
+          email,
+          name: input.name,
+          passwordHash: Passwords.unmatchable,
+          role: "member"
+        }))
+
     const get = (id: UserId): Effect.Effect<User, UserNotFound | DatabaseError> =>
-      Effect.flatMap(repository.findById(id), Option.match({
-        onNone: () => Effect.fail(notFound(id)),
-        onSome: Effect.succeed
-      }))
+      Effect.flatMap(repository.findById(id), orNotFound(id))
+
+    const getByEmail = (email: string): Effect.Effect<User, UserNotFound | DatabaseError> =>
+      Effect.flatMap(
+        repository.findByEmail(normalizeEmail(email)),
+        Option.match({
+          onNone: () => Effect.fail(new UserNotFound({ message: "No user has this email address" })),
+          onSome: Effect.succeed
+        })
+      )
 
     const list = (page: { readonly limit: number; readonly offset: number }) => repository.list(page)
 
@@ -86,14 +106,17 @@ export class Users extends Effect.Service<Users>()("identity-admin/Users", {
         const updated = yield* repository.update(id, {
           ...(email !== undefined ? { email } : {}),
           ...(changes.name !== undefined ? { name: changes.name } : {}),
-          ...(password !== undefined ? { passwordHash: yield* hashPassword(password) } : {})
+          ...(password !== undefined ? { passwordHash: yield* Passwords.hash(password) } : {})
         })
-        return yield* Option.match(updated, { onNone: () => Effect.fail(notFound(id)), onSome: Effect.succeed })
+        return yield* orNotFound(id)(updated)
       })
+
+    const setStatus = (id: UserId, status: UserStatus): Effect.Effect<User, UserNotFound | DatabaseError> =>
+      Effect.flatMap(repository.setStatus(id, status), orNotFound(id))
 
     const remove = (id: UserId): Effect.Effect<void, UserNotFound | DatabaseError> =>
       Effect.flatMap(repository.remove(id), (removed) => removed ? Effect.void : Effect.fail(notFound(id)))
 
-    return { create, get, list, update, remove } as const
+    return { create, provision, get, getByEmail, list, update, setStatus, remove } as const
   })
 }) {}

@@ -1,12 +1,15 @@
 /**
- * Where the service keeps its users. Every database failure becomes `DatabaseError`, logged in full here
- * and told to the caller without SQL; a unique email is `EmailAlreadyExists`.
+ * Where the service keeps its users. Every database failure becomes `DatabaseError` (`Sql.orDatabaseError`); a
+ * unique email is `EmailAlreadyExists`. A lock after failed logins whose time is over reads as `active`.
  */
-import { SqlClient, SqlError, SqlSchema } from "@effect/sql"
-import { DatabaseError, EmailAlreadyExists } from "@errata/domain/Errors"
-import { Cause, Effect, Layer, Option, ParseResult, Schema } from "effect"
-import type { UserId } from "./User.js"
+import { SqlClient, SqlSchema } from "@effect/sql"
+import type { DatabaseError } from "@errata/domain/Errors"
+import { EmailAlreadyExists } from "@errata/domain/Errors"
+import type { SqlError } from "@effect/sql"
+import { Clock, Effect, Option, Schema } from "effect"
+import type { Role, UserId, UserStatus } from "./User.js"
 import { User } from "./User.js"
+import { isUniqueViolation, orDatabaseError } from "./Sql.js"
 
 /** A user to insert. */
 export interface NewUser {
@@ -14,6 +17,7 @@ export interface NewUser {
   readonly email: string
   readonly name: string
   readonly passwordHash: string
+  readonly role: Role
 }
 
 /** The columns an update changes. */
@@ -27,49 +31,48 @@ const UserRow = Schema.Struct({
   id: Schema.String,
   email: Schema.String,
   name: Schema.String,
+  role: Schema.String,
+  status: Schema.String,
   created_at: Schema.String,
   updated_at: Schema.String
 })
 
 const userFromRow = Schema.transform(UserRow, Schema.encodedSchema(User), {
-  strict: true,
+  strict: false,
   decode: (row) => row,
   encode: (user) => user
 }).pipe(Schema.compose(User))
-
-const databaseError = new DatabaseError({ message: "A database error occurred. Please try again later." })
-
-const isDatabaseFailure = (u: unknown): u is SqlError.SqlError | ParseResult.ParseError =>
-  u instanceof SqlError.SqlError || ParseResult.isParseError(u)
-
-/** Any failure of the database, logged with its cause, answered as `DatabaseError`. */
-const orDatabaseError = <A, E, R>(
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, Exclude<E, SqlError.SqlError | ParseResult.ParseError> | DatabaseError, R> =>
-  Effect.catchIf(
-    effect,
-    isDatabaseFailure,
-    (error) => Effect.zipRight(Effect.logError("database failure", Cause.fail(error)), Effect.fail(databaseError))
-  ) as any
-
-const isUniqueViolation = (error: SqlError.SqlError) =>
-  (error.cause as { code?: string } | undefined)?.code === "SQLITE_CONSTRAINT_UNIQUE"
 
 /** Users in the SQL database. */
 export class UsersRepository extends Effect.Service<UsersRepository>()("identity-admin/UsersRepository", {
   effect: Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
 
+    /** The columns of a user, with the status as it is now. */
+    const columns = (now: number) =>
+      sql`id, email, name, role, created_at, updated_at,
+        CASE WHEN status = 'locked' AND locked_until IS NOT NULL AND locked_until <= ${now} THEN 'active' ELSE status END
+          AS status`
+
     const findRow = SqlSchema.findOne({
       Request: Schema.String,
       Result: userFromRow,
-      execute: (id) => sql`SELECT id, email, name, created_at, updated_at FROM users WHERE id = ${id}`
+      execute: (id) => Effect.flatMap(Clock.currentTimeMillis, (now) => sql`SELECT ${columns(now)} FROM users WHERE id = ${id}`)
+    })
+    const findRowByEmail = SqlSchema.findOne({
+      Request: Schema.String,
+      Result: userFromRow,
+      execute: (email) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => sql`SELECT ${columns(now)} FROM users WHERE email = ${email}`)
     })
     const listRows = SqlSchema.findAll({
       Request: Schema.Struct({ limit: Schema.Number, offset: Schema.Number }),
       Result: userFromRow,
       execute: ({ limit, offset }) =>
-        sql`SELECT id, email, name, created_at, updated_at FROM users ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`
+        Effect.flatMap(
+          Clock.currentTimeMillis,
+          (now) => sql`SELECT ${columns(now)} FROM users ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`
+        )
     })
     const emailTaken = (email: string) => (error: SqlError.SqlError): Effect.Effect<never, EmailAlreadyExists | SqlError.SqlError> =>
       isUniqueViolation(error)
@@ -85,6 +88,8 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
             email: user.email,
             name: user.name,
             password_hash: user.passwordHash,
+            role: user.role,
+            status: "active",
             created_at: now,
             updated_at: now
           })
@@ -93,6 +98,9 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
       }).pipe(orDatabaseError)
 
     const findById = (id: UserId): Effect.Effect<Option.Option<User>, DatabaseError> => findRow(id).pipe(orDatabaseError)
+
+    const findByEmail = (email: string): Effect.Effect<Option.Option<User>, DatabaseError> =>
+      findRowByEmail(email).pipe(orDatabaseError)
 
     const list = (page: { readonly limit: number; readonly offset: number }): Effect.Effect<
       ReadonlyArray<User>,
@@ -111,26 +119,24 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
         return updated.length === 0 ? Option.none() : yield* findRow(id)
       }).pipe(orDatabaseError)
 
-    const remove = (id: UserId): Effect.Effect<boolean, DatabaseError> =>
-      sql<{ id: string }>`DELETE FROM users WHERE id = ${id} RETURNING id`.pipe(
-        Effect.map((rows) => rows.length > 0),
-        orDatabaseError
-      )
+    /** Sets a user's status; a lock set here lasts until it is lifted, and any other status lifts it. */
+    const setStatus = (id: UserId, status: UserStatus): Effect.Effect<Option.Option<User>, DatabaseError> =>
+      Effect.gen(function*() {
+        const updated = yield* sql<{ id: string }>`UPDATE users SET status = ${status}, locked_until = NULL,
+          updated_at = ${new Date().toISOString()} WHERE id = ${id} RETURNING id`
+        return updated.length === 0 ? Option.none() : yield* findRow(id)
+      }).pipe(orDatabaseError)
 
-    return { insert, findById, list, update, remove } as const
+    /** Deletes a user, with the sessions and tokens that act for them. */
+    const remove = (id: UserId): Effect.Effect<boolean, DatabaseError> =>
+      sql.withTransaction(Effect.gen(function*() {
+        yield* sql`DELETE FROM sessions WHERE user_id = ${id}`
+        yield* sql`DELETE FROM tokens WHERE user_id = ${id}`
+        yield* sql`DELETE FROM login_failures WHERE user_id = ${id}`
+        const rows = yield* sql<{ id: string }>`DELETE FROM users WHERE id = ${id} RETURNING id`
+        return rows.length > 0
+      })).pipe(orDatabaseError)
+
+    return { insert, findById, findByEmail, list, update, setStatus, remove } as const
   })
-}) {
-  /**
-   * A repository for a database that could not be opened: every call fails with `DatabaseError`.
-   */
-  static Unavailable = Layer.succeed(
-    UsersRepository,
-    UsersRepository.make({
-      insert: () => Effect.fail(databaseError),
-      findById: () => Effect.fail(databaseError),
-      list: () => Effect.fail(databaseError),
-      update: () => Effect.fail(databaseError),
-      remove: () => Effect.fail(databaseError)
-    })
-  )
-}
+}) {}

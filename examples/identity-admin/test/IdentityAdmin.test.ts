@@ -1,33 +1,28 @@
-import { HttpClientRequest, HttpServer } from "@effect/platform"
-import { NodeHttpServer } from "@effect/platform-node"
+import { HttpClientRequest } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { WireFormat } from "@errata/domain"
 import { Testing } from "@errata/server"
 import { Effect, Layer } from "effect"
-import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Database from "../src/Database.js"
-import * as IdentityAdmin from "../src/IdentityAdmin.js"
 import { json } from "./fixtures/Http.js"
+import { adminToken, service, tempDatabase, tokenRequest, admin, withToken } from "./fixtures/Service.js"
 
 const requestId = "req_ref_1"
-const tempDatabase = () => join(mkdtempSync(join(tmpdir(), "errata-")), "errata.db")
-
-const server = (options: IdentityAdmin.Options, logs: Array<Testing.LogEntry> = []) =>
-  IdentityAdmin.layer(options).pipe(
-    Layer.provide(Testing.captureLogs(logs)),
-    Layer.provideMerge(NodeHttpServer.layerTest)
-  ) as Layer.Layer<import("@effect/platform").HttpClient.HttpClient | HttpServer.HttpServer, unknown>
 
 const withId = (request: HttpClientRequest.HttpClientRequest) =>
   request.pipe(HttpClientRequest.setHeader("x-request-id", requestId))
 
-const create = (body: unknown) => Testing.send(withId(json("POST", "/api/admin/users", JSON.stringify(body))))
+/** A request of the administrator client. */
+const asAdmin = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.flatMap(adminToken(), (token) => Testing.send(withId(request.pipe(withToken(token)))))
 
-layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices: true })(
+const create = (body: unknown) => asAdmin(json("POST", "/api/admin/users", JSON.stringify(body)))
+
+layer(service(), { excludeTestServices: true })(
   "identity-admin: users (oauth-details, the default)",
   (it) => {
     it.effect("creates, reads, lists, updates and deletes a user", () =>
@@ -41,19 +36,19 @@ layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices:
         assert.notProperty(user, "password")
         assert.notProperty(user, "password_hash")
 
-        const read = yield* Testing.send(HttpClientRequest.get(`/api/admin/users/${user.id}`))
+        const read = yield* asAdmin(HttpClientRequest.get(`/api/admin/users/${user.id}`))
         assert.deepStrictEqual(JSON.parse(read.body), user)
 
-        const listed = yield* Testing.send(HttpClientRequest.get("/api/admin/users?limit=10"))
+        const listed = yield* asAdmin(HttpClientRequest.get("/api/admin/users?limit=10"))
         assert.deepStrictEqual(JSON.parse(listed.body).users.map((u: { id: string }) => u.id).includes(user.id), true)
 
-        const updated = yield* Testing.send(json("PATCH", `/api/admin/users/${user.id}`, JSON.stringify({ name: "Ann B." })))
+        const updated = yield* asAdmin(json("PATCH", `/api/admin/users/${user.id}`, JSON.stringify({ name: "Ann B." })))
         assert.strictEqual(updated.status, 200)
         assert.strictEqual(JSON.parse(updated.body).name, "Ann B.")
 
-        const deleted = yield* Testing.send(HttpClientRequest.del(`/api/admin/users/${user.id}`))
+        const deleted = yield* asAdmin(HttpClientRequest.del(`/api/admin/users/${user.id}`))
         assert.strictEqual(deleted.status, 204)
-        const gone = yield* Testing.send(withId(HttpClientRequest.get(`/api/admin/users/${user.id}`)))
+        const gone = yield* asAdmin(HttpClientRequest.get(`/api/admin/users/${user.id}`))
         assert.strictEqual(gone.status, 404)
       }))
 
@@ -75,7 +70,7 @@ layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices:
           json("PATCH", "/api/admin/users/usr_nobody", "{}"),
           HttpClientRequest.del("/api/admin/users/usr_nobody")
         ]) {
-          const answer = yield* Testing.send(withId(request))
+          const answer = yield* asAdmin(request)
           assert.strictEqual(answer.status, 404)
           assert.strictEqual(
             answer.body,
@@ -117,12 +112,10 @@ layer(server({ database: { filename: tempDatabase() } }), { excludeTestServices:
   }
 )
 
-layer(server({ errata: { format: WireFormat.ProblemDetails }, database: { filename: tempDatabase() } }), {
-  excludeTestServices: true
-})("identity-admin in problem-details", (it) => {
+layer(service({ errata: { format: WireFormat.ProblemDetails } }), { excludeTestServices: true })("identity-admin in problem-details", (it) => {
   it.effect("answers the same error as RFC 9457", () =>
     Effect.gen(function*() {
-      const answer = yield* Testing.send(withId(HttpClientRequest.get("/api/admin/users/usr_nobody")))
+      const answer = yield* asAdmin(HttpClientRequest.get("/api/admin/users/usr_nobody"))
       assert.strictEqual(answer.status, 404)
       assert.strictEqual(answer.headers["content-type"], "application/problem+json")
       assert.strictEqual(
@@ -141,49 +134,66 @@ const assertNoLeak = (body: string) => {
   }
 }
 
-describe("identity-admin: database failures answer 500 database_error without leaking SQL", () => {
-  const migrated = tempDatabase()
+/** An administrator token issued by a service on `filename`, which has stopped since. */
+const tokenOn = (filename: string) => adminToken().pipe(Effect.provide(service({ database: { filename } })))
 
-  it.live("a read-only database", () =>
+/** A create with a token, by a service with these options. */
+const createWith = (token: string, options: Parameters<typeof service>[0], logs: Array<Testing.LogEntry> = []) =>
+  Testing.send(
+    withId(json("POST", "/api/admin/users", JSON.stringify({ email: "eve@example.com", name: "Eve", password: "s3cretpass" })))
+      .pipe(withToken(token))
+  ).pipe(Effect.provide(service(options, logs)))
+
+describe("identity-admin: database failures answer without leaking SQL", () => {
+  it.live("a read-only database: 500 database_error", () =>
     Effect.gen(function*() {
-      yield* Layer.build(server({ database: { filename: migrated } })).pipe(Effect.scoped)
+      const filename = tempDatabase()
+      const token = yield* tokenOn(filename)
       const logs: Array<Testing.LogEntry> = []
-      const answer = yield* create({ email: "eve@example.com", name: "Eve", password: "s3cretpass" }).pipe(
-        Effect.provide(server({ database: { filename: migrated, readonly: true } }, logs))
-      )
+      const answer = yield* createWith(token, { database: { filename, readonly: true } }, logs)
       assert.strictEqual(answer.status, 500)
       assert.strictEqual(answer.body, databaseError)
       assertNoLeak(answer.body)
       assert.isTrue(logs.some((entry) => entry.message === "database failure" && entry.cause.includes("SqlError")))
     }))
 
-  it.live("a database locked by another connection", () =>
+  it.live("a database locked by another connection: 500 database_error", () =>
     Effect.gen(function*() {
       const filename = tempDatabase()
-      yield* Layer.build(server({ database: { filename } })).pipe(Effect.scoped)
+      const token = yield* tokenOn(filename)
       const answer = yield* Effect.gen(function*() {
         const sql = yield* SqlClient.SqlClient
         yield* sql`BEGIN EXCLUSIVE`
-        return yield* create({ email: "fay@example.com", name: "Fay", password: "s3cretpass" }).pipe(
-          Effect.provide(server({ database: { filename, busyTimeoutMs: 50 } }))
-        )
+        return yield* createWith(token, { database: { filename, busyTimeoutMs: 50 } })
       }).pipe(Effect.provide(SqliteClient.layer({ filename })))
       assert.strictEqual(answer.status, 500)
       assert.strictEqual(answer.body, databaseError)
       assertNoLeak(answer.body)
     }))
 
-  it.live("a database file that does not exist", () =>
+  it.live("a database file that does not exist: tokens answer 500 database_error, credentials 503", () =>
     Effect.gen(function*() {
       const logs: Array<Testing.LogEntry> = []
       const missing = join(tmpdir(), "errata-missing", "nowhere", "errata.db")
-      const answer = yield* create({ email: "gus@example.com", name: "Gus", password: "s3cretpass" }).pipe(
-        Effect.provide(server({ database: { filename: missing, readonly: true } }, logs))
-      )
-      assert.strictEqual(answer.status, 500)
-      assert.strictEqual(answer.body, databaseError)
-      assertNoLeak(answer.body)
+      const [issued, used] = yield* Effect.all([
+        tokenRequest({ grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret }),
+        Testing.send(withId(json("POST", "/api/admin/users", "{}").pipe(withToken("at_anything"))))
+      ]).pipe(Effect.provide(service({ database: { filename: missing, readonly: true } }, logs)))
+      assert.strictEqual(issued.status, 500)
+      assert.deepStrictEqual(JSON.parse(issued.body), {
+        error: "database_error",
+        error_description: "A database error occurred. Please try again later."
+      })
+      assert.strictEqual(used.status, 503)
+      assert.deepStrictEqual(JSON.parse(used.body), {
+        error: "service_unavailable",
+        error_description: "The credentials could not be checked; try again",
+        retry_after: 1,
+        request_id: requestId
+      })
+      for (const answer of [issued, used]) assertNoLeak(answer.body)
       assert.isTrue(logs.some((entry) => entry.message === "database unavailable; answering database_error"))
+      assert.isTrue(logs.some((entry) => entry.message === "bootstrap admin client not created"))
     }))
 })
 

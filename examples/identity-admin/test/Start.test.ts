@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, readFileSync, statSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -9,7 +9,7 @@ import { freePort } from "../bench/freePort.js"
 
 const root = fileURLToPath(new URL("../../..", import.meta.url))
 
-/** `pnpm start`'s entry point, run as the README runs it, on a new SQLite file, with `env` added. */
+/** `pnpm start`'s entry point, run as the README runs it, with `env` added (a new SQLite file by default). */
 const start = (env: Record<string, string>) =>
   spawn(process.execPath, ["--import", "tsx", "examples/identity-admin/src/main.ts"], {
     cwd: root,
@@ -17,10 +17,15 @@ const start = (env: Record<string, string>) =>
     stdio: ["ignore", "pipe", "pipe"]
   })
 
+/** The variables of an env file: `NAME=value` lines. */
+const readEnvFile = (path: string) =>
+  Object.fromEntries(readFileSync(path, "utf8").trim().split("\n").map((line) => line.split(/=(.*)/s).slice(0, 2)))
+
 describe("pnpm start", () => {
-  it("runs the reference service from the environment, on its SQLite file", async () => {
+  it("runs the reference service from the environment, on its SQLite file, with a bootstrap client to get a token with", async () => {
     const port = await freePort()
-    const child = start({ PORT: String(port), ERRATA_WIRE_FORMAT: "code-message" })
+    const directory = mkdtempSync(join(tmpdir(), "errata-start-"))
+    const child = start({ PORT: String(port), ERRATA_WIRE_FORMAT: "code-message", DATABASE_URL: `file:${directory}/app.db` })
     let stdout = ""
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk))
     const written = (text: string, what: string) =>
@@ -38,8 +43,36 @@ describe("pnpm start", () => {
       })
     try {
       await written("Listening on", "the service did not start")
-      const response = await fetch(`http://127.0.0.1:${port}/api/admin/users/usr_nobody`, {
-        headers: { "x-request-id": "req_start" }
+      // The generated credentials are in a file beside the database that only the service's user can read; the log
+      // says where, never what.
+      const file = join(directory, "bootstrap-client.env")
+      assert.strictEqual(statSync(file).mode & 0o777, 0o600)
+      const { ERRATA_CLIENT_ID, ERRATA_CLIENT_SECRET } = readEnvFile(file)
+      assert.strictEqual(ERRATA_CLIENT_ID, "bootstrap-admin")
+      assert.match(ERRATA_CLIENT_SECRET ?? "", /^cs_[A-Za-z0-9_-]{43}$/)
+      assert.include(stdout, file)
+      assert.notInclude(stdout, ERRATA_CLIENT_SECRET!)
+
+      const base = `http://127.0.0.1:${port}`
+      const unauthorized = await fetch(`${base}/api/admin/users/usr_nobody`)
+      assert.strictEqual(unauthorized.status, 401)
+      assert.strictEqual(unauthorized.headers.get("www-authenticate"), "Bearer realm=\"identity-admin\"")
+
+      const issued = await fetch(`${base}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({
+          grant_type: "client_credentials",
+          client_id: ERRATA_CLIENT_ID!,
+          client_secret: ERRATA_CLIENT_SECRET!
+        })
+      })
+      assert.strictEqual(issued.status, 200)
+      assert.strictEqual(issued.headers.get("cache-control"), "no-store")
+      const { access_token, expires_in } = await issued.json() as { access_token: string; expires_in: number }
+      assert.strictEqual(expires_in, 3600)
+
+      const response = await fetch(`${base}/api/admin/users/usr_nobody`, {
+        headers: { "x-request-id": "req_start", authorization: `Bearer ${access_token}` }
       })
       assert.strictEqual(response.status, 404)
       assert.strictEqual(response.headers.get("x-request-id"), "req_start")
@@ -56,6 +89,39 @@ describe("pnpm start", () => {
       const logged = lines.filter((line) => line.request_id === "req_start")
       assert.strictEqual(logged.length, 1)
       assert.deepInclude(logged[0], { level: "WARN", error_code: "user_not_found", status: 404, path: "/api/admin/users/usr_nobody" })
+      assert.notInclude(stdout, access_token)
+      for (const path of ["/health", "/ready", "/openapi.json", "/docs"]) {
+        assert.strictEqual((await fetch(base + path)).status, 200, path)
+      }
+    } finally {
+      child.kill("SIGTERM")
+    }
+  }, 60_000)
+
+  it("takes the bootstrap client from the environment, and writes no file", async () => {
+    const port = await freePort()
+    const directory = mkdtempSync(join(tmpdir(), "errata-start-"))
+    const secret = "configured-secret-0123456789"
+    const child = start({
+      PORT: String(port),
+      DATABASE_URL: `file:${directory}/app.db`,
+      ERRATA_BOOTSTRAP_CLIENT_ID: "ops-admin",
+      ERRATA_BOOTSTRAP_CLIENT_SECRET: secret
+    })
+    let stdout = ""
+    child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk))
+    try {
+      for (let waited = 0; !stdout.includes("Listening on") && waited < 30_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      }
+      const issued = await fetch(`http://127.0.0.1:${port}/oauth/token`, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: "ops-admin", client_secret: secret })
+      })
+      assert.strictEqual(issued.status, 200)
+      assert.throws(() => statSync(join(directory, "bootstrap-client.env")))
+      assert.include(stdout, "bootstrap admin client created from configuration")
+      assert.notInclude(stdout, secret)
     } finally {
       child.kill("SIGTERM")
     }

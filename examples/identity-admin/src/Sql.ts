@@ -1,0 +1,27 @@
+/**
+ * How the service's repositories meet the database: every failure of it (a statement, a row that does not decode)
+ * becomes `DatabaseError`, logged in full here and told to the caller without SQL.
+ */
+import type { SqlError as SqlErrors } from "@effect/sql"
+import { SqlError } from "@effect/sql"
+import { DatabaseError } from "@errata/domain/Errors"
+import { Cause, Effect, ParseResult } from "effect"
+
+export const databaseError = new DatabaseError({ message: "A database error occurred. Please try again later." })
+
+const isDatabaseFailure = (u: unknown): u is SqlErrors.SqlError | ParseResult.ParseError =>
+  u instanceof SqlError.SqlError || ParseResult.isParseError(u)
+
+/** Any failure of the database, logged with its cause, answered as `DatabaseError`. */
+export const orDatabaseError = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, Exclude<E, SqlErrors.SqlError | ParseResult.ParseError> | DatabaseError, R> =>
+  Effect.catchIf(
+    effect,
+    isDatabaseFailure,
+    (error) => Effect.zipRight(Effect.logError("database failure", Cause.fail(error)), Effect.fail(databaseError))
+  ) as any
+
+/** Whether a statement broke a unique constraint. */
+export const isUniqueViolation = (error: SqlErrors.SqlError) =>
+  (error.cause as { code?: string } | undefined)?.code === "SQLITE_CONSTRAINT_UNIQUE"
