@@ -75,15 +75,17 @@ export class RefreshTokenGrant extends Schema.Class<RefreshTokenGrant>("RefreshT
   scope: Scope
 }) {}
 
+/** A form body (each member of a union is encoded on its own, so each carries the encoding). */
+const form = <S extends Schema.Schema.Any>(schema: S): S =>
+  HttpApiSchema.withEncoding(schema, { kind: "UrlParams" } as never) as S
+
 /**
  * The body of `POST /oauth/token`: one of the grants, as a form.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const TokenRequest = Schema.Union(ClientCredentialsGrant, PasswordGrant, RefreshTokenGrant).pipe(
-  HttpApiSchema.withEncoding({ kind: "UrlParams" })
-)
+export const TokenRequest = Schema.Union(form(ClientCredentialsGrant), form(PasswordGrant), form(RefreshTokenGrant))
 
 /**
  * A successful token response (RFC 6749 §5.1).
@@ -137,7 +139,7 @@ export class Group extends HttpApiGroup.make("oauth")
   )
   .add(
     HttpApiEndpoint.post("revoke", "/oauth/revoke")
-      .setPayload(RevokeRequest.pipe(HttpApiSchema.withEncoding({ kind: "UrlParams" })))
+      .setPayload(form(RevokeRequest))
       // RFC 7009 §2.2: 200, whether the token was valid or not.
       .addSuccess(Schema.Void, { status: 200 })
       .addError(UnauthorizedClient)
