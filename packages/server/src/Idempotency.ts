@@ -79,7 +79,12 @@ export class StoreError extends Data.TaggedError("StoreError")<{ readonly cause:
  */
 export interface Store {
   readonly claim: (request: ClaimRequest) => Effect.Effect<Claim, StoreError>
-  readonly complete: (scope: string, response: StoredResponse, expiresAt: number) => Effect.Effect<void, StoreError>
+  /** Keeps the response of a claimed key until `expiresAt` (epoch milliseconds; `now` is the time of completion). */
+  readonly complete: (
+    scope: string,
+    response: StoredResponse,
+    time: { readonly now: number; readonly expiresAt: number }
+  ) => Effect.Effect<void, StoreError>
   /** Forgets a claim whose request ended without a response worth keeping. */
   readonly release: (scope: string) => Effect.Effect<void, StoreError>
 }
@@ -142,7 +147,7 @@ export const memoryStore = (): Store => {
         if (found.fingerprint !== fingerprint) return { _tag: "Mismatch" } as const
         return found.response === undefined ? { _tag: "Running" } as const : { _tag: "Replay", response: found.response } as const
       }),
-    complete: (scope, response, expiresAt) =>
+    complete: (scope, response, { expiresAt }) =>
       Effect.sync(() => {
         const found = records.get(scope)
         if (found !== undefined) {

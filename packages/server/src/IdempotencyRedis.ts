@@ -58,13 +58,13 @@ export const store = (redis: Redis, prefix = "errata:idempotency:"): Idempotency
     })
   return {
     claim: (request) => claimOnce(request, true),
-    complete: (scope, response, expiresAt) =>
+    complete: (scope, response, { expiresAt, now }) =>
       Effect.gen(function*() {
         const key = prefix + scope
         const found = yield* run(() => redis.get(key))
         if (found === null) return
         const record: Record = { ...(JSON.parse(found) as Record), response }
-        yield* run(() => redis.set(key, JSON.stringify(record), "PX", Math.max(1, expiresAt - Date.now()), "XX"))
+        yield* run(() => redis.set(key, JSON.stringify(record), "PX", Math.max(1, expiresAt - now), "XX"))
       }),
     release: (scope) =>
       Effect.gen(function*() {

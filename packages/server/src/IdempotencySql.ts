@@ -71,7 +71,7 @@ export const store = (options: Options = {}): Effect.Effect<Idempotency.Store, n
       }).pipe(run)
     return {
       claim,
-      complete: (scope, response, expiresAt) =>
+      complete: (scope, response, { expiresAt }) =>
         run(sql`UPDATE ${table} SET response = ${JSON.stringify(response)}, expires_at = ${expiresAt}
           WHERE scope = ${scope}`),
       release: (scope) => run(sql`DELETE FROM ${table} WHERE scope = ${scope} AND response IS NULL`)

@@ -48,7 +48,7 @@ for (const format of BuiltinFormats.all) {
     it.effect("answers an unsupported content type with 415", () =>
       assertAnswer(
         json("POST", "/people", "name=Ann", "application/x-www-form-urlencoded"),
-        new UnsupportedMediaType({ message: "Content type application/x-www-form-urlencoded is not supported; send application/json" })
+        new UnsupportedMediaType({ message: "The request body must be application/json" })
       ))
 
     it.effect("answers a body over the limit with 413, without reading it", () =>

@@ -5,8 +5,8 @@ import { RateLimitExceeded } from "@errata/domain/Errors"
 import { RateLimit } from "@errata/server"
 import * as RateLimitRedis from "@errata/server/RateLimitRedis"
 import { Effect, Layer } from "effect"
-import { connect } from "node:net"
 import type { Testing } from "@errata/server"
+import { redisReachable, redisUrl } from "./fixtures/Services.js"
 import { send, testServer } from "./fixtures/TestServer.js"
 
 const byApiKey = (request: { readonly headers: Readonly<Record<string, string | undefined>> }) =>
@@ -69,18 +69,6 @@ layer(testServer({ rateLimit: RateLimit.layerMemory({ limit: 2, window: "1 minut
       )
       assert.strictEqual(answer.status, 429)
     }))
-})
-
-/** The machine's Redis (`REDIS_URL`, default `redis://127.0.0.1:6379`), if one answers. */
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379"
-const redisReachable = await new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(redisUrl)
-  const socket = connect(Number(port || "6379"), hostname, () => {
-    socket.end()
-    resolve(true)
-  })
-  socket.setTimeout(1_000, () => (socket.destroy(), resolve(false)))
-  socket.on("error", () => resolve(false))
 })
 
 describe("RateLimit with the Redis store", () => {

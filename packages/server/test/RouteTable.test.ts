@@ -1,12 +1,13 @@
 import { HttpApiBuilder, HttpClientRequest, HttpRouter, HttpServer, HttpServerResponse } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
-import { WireFormat } from "@errata/domain"
+import { ErrataApi, OAuth, WireFormat } from "@errata/domain"
 import { NotFound } from "@errata/domain/Errors"
 import { MethodNotAllowed } from "@errata/domain/FrameworkErrors"
 import { ErrataConfig, ErrataServer } from "@errata/server"
 import { Effect, Layer, Logger, LogLevel } from "effect"
 import * as RouteTable from "../src/internal/routeTable.js"
 import type { Testing } from "@errata/server"
+import { SecureGroup } from "./fixtures/SecureServer.js"
 import { assertAnswers, json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
 
 /** Routes beside the API's: a health check, a mounted app, and a long poll that outlasts the handler deadline. */
@@ -99,6 +100,18 @@ describe("RouteTable", () => {
     assert.isTrue(serves("POST", "/files/a/b"))
     assert.isTrue(serves("GET", "/files"))
     assert.isTrue(serves("GET", `/users/${"x".repeat(1000)}`))
+  })
+
+  it("reads what the middleware needs of each endpoint from the contract: content types, format, scopes, key", () => {
+    const endpoints = RouteTable.endpointsOf(ErrataApi.make("t").add(OAuth.Group).add(SecureGroup))
+    const token = endpoints.get("POST /oauth/token")!
+    assert.deepStrictEqual([...token.contentTypes], ["application/x-www-form-urlencoded"])
+    assert.strictEqual(token.format, WireFormat.OAuthStyle)
+    assert.deepStrictEqual(endpoints.get("POST /orders")!.scopes, ["orders:write"])
+    assert.deepStrictEqual([...endpoints.get("POST /orders")!.contentTypes], ["application/json"])
+    assert.isUndefined(endpoints.get("POST /orders")!.format)
+    assert.isTrue(endpoints.get("POST /strict")!.keyRequired)
+    assert.isFalse(endpoints.get("POST /orders")!.keyRequired)
   })
 
   it("refuses what nothing serves, and says which methods the path has", () => {

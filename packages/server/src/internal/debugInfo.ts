@@ -10,7 +10,8 @@ import { Cause, DateTime, Effect } from "effect"
 /**
  * Names of members and headers whose values are secrets.
  */
-export const secretName = /pass(word|wd|phrase)?|secret|token|authorization|cookie|api[-_]?key|credential|private[-_]?key|session/i
+export const secretName =
+  /pass(word|wd|phrase)?|secret|token|authorization|cookie|api[-_]?key|credential|private[-_]?key|session|signature|csrf/i
 
 const redacted = "[REDACTED]"
 const maxDepth = 16
@@ -37,13 +38,21 @@ export const redactHeaders = (headers: Readonly<Record<string, string>>): Record
 export const isRequested = (request: HttpServerRequest.HttpServerRequest): boolean =>
   request.headers["x-debug"]?.trim().toLowerCase() === "true"
 
-/** The body as far as it was read (the server caches it), parsed and redacted; unparseable bodies show their size. */
+const formType = /^application\/x-www-form-urlencoded\s*(?:;|$)/i
+
+/**
+ * The body as far as it was read (the server caches it), parsed — JSON, or a form — and redacted; other bodies show
+ * only their size.
+ */
 const requestBody = (request: HttpServerRequest.HttpServerRequest, readBody: boolean) =>
   readBody
     ? Effect.match(request.text, {
       onFailure: () => undefined,
       onSuccess: (text): unknown => {
         if (text === "") return undefined
+        if (formType.test(request.headers["content-type"] ?? "")) {
+          return redact(Object.fromEntries(new URLSearchParams(text)))
+        }
         try {
           return redact(JSON.parse(text))
         } catch {

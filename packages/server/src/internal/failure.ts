@@ -17,7 +17,8 @@ export class RequestTimedOut extends Data.TaggedError("RequestTimedOut")<{}> {}
 /** The failure the server raises for a request body it refuses before reading it. */
 export class BodyRejected extends Data.TaggedError("BodyRejected")<{
   readonly reason: "too_large" | "unsupported_media_type" | "too_deep"
-  readonly contentType?: string | undefined
+  /** For an unsupported media type: the content types the endpoint takes (never the one the caller sent). */
+  readonly accepted?: ReadonlyArray<string> | undefined
 }> {}
 
 /** A failed request's answer. */
@@ -127,7 +128,7 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
         case "unsupported_media_type":
           return answer(
             new UnsupportedMediaType({
-              message: `Content type ${error.contentType ?? "(none)"} is not supported; send application/json`
+              message: `The request body must be ${(error.accepted ?? ["application/json"]).join(" or ")}`
             }, trusted)
           )
       }

@@ -105,7 +105,7 @@ const checkBody = (
   const hasBody = (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined
   const contentType = request.headers["content-type"]
   if (hasBody && contentType !== undefined && !takes(endpoint, contentType)) {
-    return new BodyRejected({ reason: "unsupported_media_type", contentType })
+    return new BodyRejected({ reason: "unsupported_media_type", accepted: Array.from(endpoint.contentTypes) })
   }
   return undefined
 }
@@ -313,7 +313,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
       return Effect.flatMap(Clock.currentTimeMillis, (now) =>
         response === undefined
           ? idempotency.store.release(scope)
-          : idempotency.store.complete(scope, response, now + Duration.toMillis(idempotency.ttl))).pipe(
+          : idempotency.store.complete(scope, response, { now, expiresAt: now + Duration.toMillis(idempotency.ttl) })).pipe(
           Effect.catchAll((error) => Effect.logWarning("idempotency store unavailable; response not kept", Cause.fail(error.cause)))
         )
     }
