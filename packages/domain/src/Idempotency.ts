@@ -38,3 +38,20 @@ export class KeyRequired extends Context.Tag("errata/Idempotency/KeyRequired")<K
  * @category annotations
  */
 export const required: Context.Context<KeyRequired> = Context.make(KeyRequired, true)
+
+/**
+ * Whether an endpoint ignores keys: an annotation of the endpoint (or of its group).
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export class KeyIgnored extends Context.Tag("errata/Idempotency/KeyIgnored")<KeyIgnored, boolean>() {}
+
+/**
+ * The annotation of an endpoint whose responses must not be stored, because they carry a secret: the server runs
+ * every request to it, key or not. `endpoint.annotateContext(Idempotency.ignored)`.
+ *
+ * @since 0.1.0
+ * @category annotations
+ */
+export const ignored: Context.Context<KeyIgnored> = Context.make(KeyIgnored, true)

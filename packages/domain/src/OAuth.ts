@@ -10,6 +10,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 import * as ErrataApi from "./ErrataApi.js"
+import * as Idempotency from "./Idempotency.js"
 import {
   AccountDisabled,
   ClientDisabled,
@@ -23,9 +24,10 @@ import {
 } from "./Errors.js"
 import * as WireFormat from "./WireFormat.js"
 
+/** The client's id and secret in the form; absent, the server reads them from `Authorization: Basic` (RFC 6749 §2.3.1). */
 const clientAuthentication = {
-  clientId: Schema.propertySignature(Schema.String).pipe(Schema.fromKey("client_id")),
-  clientSecret: Schema.propertySignature(Schema.Redacted(Schema.String)).pipe(Schema.fromKey("client_secret"))
+  clientId: Schema.optionalWith(Schema.String, { exact: true }).pipe(Schema.fromKey("client_id")),
+  clientSecret: Schema.optionalWith(Schema.Redacted(Schema.String), { exact: true }).pipe(Schema.fromKey("client_secret"))
 }
 
 /**
@@ -146,4 +148,6 @@ export class Group extends HttpApiGroup.make("oauth")
       .addError(ClientDisabled)
   )
   .annotateContext(ErrataApi.answeredIn(WireFormat.OAuthStyle))
+  // Token responses are secrets: no idempotency store keeps them.
+  .annotateContext(Idempotency.ignored)
 {}

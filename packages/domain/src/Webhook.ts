@@ -47,12 +47,15 @@ const signedBytes = (timestamp: number, body: string | Uint8Array): Uint8Array<A
 }
 
 const keyOf = (secret: Redacted.Redacted<string>) =>
-  Effect.promise(() =>
+  Effect.tryPromise(() =>
     globalThis.crypto.subtle.importKey("raw", encoder.encode(Redacted.value(secret)), { name: "HMAC", hash: "SHA-256" }, false, [
       "sign",
       "verify"
     ])
   )
+
+/** At most this many `v1` values of one header are checked: a sender rotating its secret sends two. */
+const maxSignatures = 5
 
 const hex = (bytes: ArrayBuffer): string =>
   Array.from(new Uint8Array(bytes), (byte) => byte.toString(16).padStart(2, "0")).join("")
@@ -73,7 +76,7 @@ export const sign = (
   body: string | Uint8Array,
   timestamp: number
 ): Effect.Effect<string> =>
-  Effect.flatMap(keyOf(secret), (key) =>
+  Effect.flatMap(Effect.orDie(keyOf(secret)), (key) =>
     Effect.promise(() => globalThis.crypto.subtle.sign("HMAC", key, signedBytes(timestamp, body))).pipe(
       Effect.map((signature) => `t=${timestamp},v1=${hex(signature)}`)
     ))
@@ -116,10 +119,10 @@ export const verify = (
     return Effect.succeed(false)
   }
   const data = signedBytes(timestamp, body)
-  const candidates = signatures.filter((one): one is Uint8Array<ArrayBuffer> => one !== undefined)
+  const candidates = signatures.filter((one): one is Uint8Array<ArrayBuffer> => one !== undefined).slice(0, maxSignatures)
   return Effect.forEach(options.secrets, keyOf).pipe(
     Effect.flatMap((keys) =>
-      Effect.promise(async () => {
+      Effect.tryPromise(async () => {
         for (const key of keys) {
           for (const candidate of candidates) {
             if (await globalThis.crypto.subtle.verify("HMAC", key, candidate, data)) return true
@@ -127,6 +130,8 @@ export const verify = (
         }
         return false
       })
-    )
+    ),
+    // Whatever goes wrong (an unusable secret), no signature is valid.
+    Effect.orElseSucceed(() => false)
   )
 }

@@ -2,8 +2,8 @@
  * The server's side of `Authentication` (the contract's middleware): who is calling, checked on every request.
  *
  * - A bearer token (RFC 6750) in `Authorization`: the application says how a token is looked up; the framework
- *   answers a header that is not `Bearer <token>`, or an unknown token, with 401 `invalid_token`, an expired one with
- *   `token_expired`, a revoked one with `token_revoked`.
+ *   answers a malformed or unknown token with 401 `invalid_token`, an expired one with `token_expired`, a revoked one
+ *   with `token_revoked`, and another scheme (`Basic …`) like no credentials, 401 `unauthorized`.
  * - Else a session cookie (seed 002): past its idle or absolute lifetime, `session_expired`; a request with an
  *   unsafe method (POST, PUT, PATCH, DELETE) must carry the session's CSRF token in `X-CSRF-Token`, else 403
  *   `csrf_validation_failed`. A bearer-authenticated request needs none.
@@ -12,8 +12,10 @@
  * Then, for every request, the principal's state as the lookup reads it now: a suspended, locked or disabled account
  * and a disabled client are refused at once (`user_suspended`, `user_locked`, `account_disabled`, `client_disabled`),
  * and an endpoint's required scopes (`Authentication.scopes` in the contract) that the credentials lack give 403
- * `insufficient_scope`, naming the scope. A lookup that fails answers 503 `service_unavailable`. Every 401 and 403
- * the server sends carries `WWW-Authenticate: Bearer realm=…` with RFC 6750's `error` and `error_description`.
+ * `insufficient_scope`, naming the scope (the scopes come from the Errata server's route table: the API must be
+ * served with `ErrataServer.layer`). A lookup that fails answers 503 `service_unavailable`. Every 401 and 403 the
+ * server sends carries `WWW-Authenticate: Bearer realm=…` with `error_description`, and RFC 6750's `error` where it
+ * defines one (`challenge`).
  *
  * Secrets are compared in constant time; tokens and session ids are looked up by their SHA-256 (`hashSecret`), so
  * that a database holds no usable credential; none is ever logged.
@@ -38,8 +40,7 @@ import {
   UserLocked,
   UserSuspended
 } from "@errata/domain/Errors"
-import type { Option } from "effect"
-import { Cause, Clock, Duration, Effect, Layer, Redacted } from "effect"
+import { Cause, Clock, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto"
 import { ErrorHeaders } from "./ErrorHeaders.js"
 import { HandlerState } from "./internal/middleware.js"
@@ -163,15 +164,49 @@ export const constantTimeEqual = (a: string, b: string): boolean => {
   return left.length === right.length && timingSafeEqual(left, right)
 }
 
+/**
+ * The user name and password of an `Authorization: Basic` header (RFC 7617), each form-decoded as RFC 6749 §2.3.1
+ * has a client encode its id and secret; `None` for any other header.
+ *
+ * @since 0.1.0
+ * @category secrets
+ */
+export const basicCredentials = (
+  authorization: string | undefined
+): Option.Option<{ readonly username: string; readonly password: Redacted.Redacted<string> }> => {
+  const match = authorization === undefined ? null : /^Basic +([A-Za-z0-9+/]+=*)$/i.exec(authorization)
+  if (match === null) return Option.none()
+  const decoded = Buffer.from(match[1]!, "base64").toString("utf8")
+  const colon = decoded.indexOf(":")
+  if (colon === -1) return Option.none()
+  const formDecoded = (text: string) => {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, " "))
+    } catch {
+      return undefined
+    }
+  }
+  const username = formDecoded(decoded.slice(0, colon))
+  const password = formDecoded(decoded.slice(colon + 1))
+  return username === undefined || password === undefined
+    ? Option.none()
+    : Option.some({ username, password: Redacted.make(password) })
+}
+
 const unsafeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"])
 const bearerHeader = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i
 
 /** RFC 6750's quoted strings take no quote nor backslash, nor anything outside printable ASCII. */
 const quoted = (text: string) => `"${text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "")}"`
 
+/** The codes whose challenge names RFC 6750's `invalid_token`: a bearer token that was sent and does not work. */
+const invalidTokenCodes = new Set(["invalid_token", "token_expired", "token_revoked"])
+
 /**
- * The `WWW-Authenticate` challenge of a 401 or a 403 (RFC 6750 §3): no error code when the request had no
- * credentials, `invalid_token` for the other 401s, `insufficient_scope` (and the scope, when one is named) for 403s.
+ * The `WWW-Authenticate` challenge of a 401 or a 403 (RFC 6750 §3): the realm on every one; `error="invalid_token"`
+ * for a bearer token that does not work (invalid, expired, revoked) and `error="insufficient_scope"` with the scope for
+ * a missing scope; for every other refusal, only its description — RFC 6750 defines no code for them, and a request
+ * without a bearer token gets none.
  *
  * @since 0.1.0
  * @category challenges
@@ -180,12 +215,11 @@ export const challenge = (realm: string) => (error: CatalogError.CatalogError): 
   const { code, status } = CatalogError.metadataOf(error)
   if (status !== 401 && status !== 403) return undefined
   const params = [`realm=${quoted(realm)}`]
-  if (code !== "unauthorized") {
-    params.push(`error=${quoted(status === 401 ? "invalid_token" : "insufficient_scope")}`)
-    params.push(`error_description=${quoted(error.message)}`)
-    if (error instanceof InsufficientScope && error.requiredScope !== undefined) {
-      params.push(`scope=${quoted(error.requiredScope)}`)
-    }
+  if (invalidTokenCodes.has(code)) params.push(`error=${quoted("invalid_token")}`)
+  if (error instanceof InsufficientScope) params.push(`error=${quoted("insufficient_scope")}`)
+  if (code !== "unauthorized") params.push(`error_description=${quoted(error.message)}`)
+  if (error instanceof InsufficientScope && error.requiredScope !== undefined) {
+    params.push(`scope=${quoted(error.requiredScope)}`)
   }
   return { "www-authenticate": `Bearer ${params.join(", ")}` }
 }
@@ -207,11 +241,16 @@ const checkState = (
   }
 }
 
-/** The endpoint's required scopes, every one of which the principal's credentials must grant. */
+/**
+ * The endpoint's required scopes, every one of which the principal's credentials must grant. They come from the
+ * Errata server's route table: a request it did not route cannot be checked, and is refused as the server's fault.
+ */
 const checkScopes = (principal: Authentication.Principal) =>
   Effect.flatMap(Effect.serviceOption(HandlerState), (state) => {
-    const required = state._tag === "Some" ? state.value.endpoint?.scopes ?? [] : []
-    const missing = required.find((scope) => !principal.scopes.includes(scope))
+    if (state._tag === "None" || state.value.endpoint === undefined) {
+      return Effect.dieMessage("Authentication: the endpoint's required scopes are unknown; serve the API with ErrataServer.layer")
+    }
+    const missing = state.value.endpoint.scopes.find((scope) => !principal.scopes.includes(scope))
     return missing === undefined
       ? Effect.succeed(principal)
       : Effect.fail(new InsufficientScope({ message: `This request requires the scope ${missing}`, requiredScope: missing }))
@@ -263,7 +302,8 @@ export const layer = (options: Options): Layer.Layer<Authentication.Authenticati
         }
       }
       const principal = yield* checkState(session)
-      yield* Effect.catchAll(sessions!.touch(id, now), unavailable)
+      // The idle lifetime is counted in minutes: a session used again within one is not written to.
+      if (now - session.lastSeenAt >= 60_000) yield* Effect.catchAll(sessions!.touch(id, now), unavailable)
       return principal
     })
 
@@ -271,10 +311,11 @@ export const layer = (options: Options): Layer.Layer<Authentication.Authenticati
     const request = yield* HttpServerRequest.HttpServerRequest
     const authorization = request.headers.authorization
     if (authorization !== undefined) {
-      const match = bearerHeader.exec(authorization)
-      if (match === null) {
-        return yield* Effect.fail(new InvalidToken({ message: "The Authorization header is not a bearer token" }))
+      if (!/^Bearer /i.test(authorization)) {
+        return yield* Effect.fail(new Unauthorized({ message: "Send a bearer token: Authorization: Bearer <token>" }))
       }
+      const match = bearerHeader.exec(authorization)
+      if (match === null) return yield* Effect.fail(new InvalidToken({ message: "The bearer token is malformed" }))
       return yield* checkScopes(yield* byBearer(Redacted.make(match[1]!)))
     }
     const sessionId = sessions === undefined ? undefined : request.cookies[cookie]

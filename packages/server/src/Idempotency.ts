@@ -8,9 +8,11 @@
  * 400 `invalid_request`.
  *
  * Not stored, so that a retry with the same key runs again: the responses that are the caller's to fix (validation
- * failures), those a retry is meant for (429, 502, 503, 504), and requests that ended without an answer (the
- * caller hung up, the deadline passed). A record whose request never finished (the process stopped) is taken over
- * once it is older than twice the handler timeout. Keys expire after 24 hours by default.
+ * failures), those a retry is meant for (429, 502, 503, 504), and requests the deadline cut short. A request with a
+ * key runs to its end even when the caller hangs up, so that the retry gets its response. A record whose request
+ * never finished (the process stopped) is taken over once it is older than twice the handler timeout; each claim has
+ * an owner, and only its owner completes or releases it. Keys expire after 24 hours by default. Endpoints whose
+ * responses carry secrets (`Idempotency.ignored` in the contract: the OAuth endpoints, say) ignore keys.
  *
  * When the store cannot be reached the request is refused with 503 `service_unavailable`: running it without the
  * store could run it twice. Stores: in memory (`layerMemory`), in the service's SQL database (`IdempotencySql`), or
@@ -29,7 +31,11 @@ import { Context, Data, Duration, Effect, Layer } from "effect"
 export interface StoredResponse {
   readonly status: number
   readonly headers: Readonly<Record<string, string>>
+  /** The body as text, or its bytes in base64 (`base64`). */
   readonly body: string
+  readonly base64?: boolean
+  /** The `Set-Cookie` headers. */
+  readonly cookies?: ReadonlyArray<string>
 }
 
 /**
@@ -54,6 +60,8 @@ export type Claim =
 export interface ClaimRequest {
   /** The principal and the key. */
   readonly scope: string
+  /** Who claims: a value of the request's own, that `complete` and `release` must present. */
+  readonly owner: string
   /** A hash of the request's method, path and body. */
   readonly fingerprint: string
   /** Epoch milliseconds. */
@@ -79,14 +87,18 @@ export class StoreError extends Data.TaggedError("StoreError")<{ readonly cause:
  */
 export interface Store {
   readonly claim: (request: ClaimRequest) => Effect.Effect<Claim, StoreError>
-  /** Keeps the response of a claimed key until `expiresAt` (epoch milliseconds; `now` is the time of completion). */
+  /**
+   * Keeps the response of a key its owner claimed, until `expiresAt` (epoch milliseconds; `now` is the time of
+   * completion). A claim taken over by another owner is left as it is.
+   */
   readonly complete: (
     scope: string,
+    owner: string,
     response: StoredResponse,
     time: { readonly now: number; readonly expiresAt: number }
   ) => Effect.Effect<void, StoreError>
-  /** Forgets a claim whose request ended without a response worth keeping. */
-  readonly release: (scope: string) => Effect.Effect<void, StoreError>
+  /** Forgets its owner's claim, whose request ended without a response worth keeping. */
+  readonly release: (scope: string, owner: string) => Effect.Effect<void, StoreError>
 }
 
 /**
@@ -119,6 +131,7 @@ export const layer = (store: Store, options: Options = {}): Layer.Layer<Idempote
   Layer.succeed(Idempotency, { store, ttl: Duration.decode(options.ttl ?? "24 hours") })
 
 interface MemoryRecord {
+  readonly owner: string
   readonly fingerprint: string
   readonly createdAt: number
   expiresAt: number
@@ -134,30 +147,31 @@ interface MemoryRecord {
 export const memoryStore = (): Store => {
   const records = new Map<string, MemoryRecord>()
   return {
-    claim: ({ expiresAt, fingerprint, now, scope, staleBefore }) =>
+    claim: ({ expiresAt, fingerprint, now, owner, scope, staleBefore }) =>
       Effect.sync(() => {
         const found = records.get(scope)
         if (
           found === undefined || found.expiresAt <= now ||
           (found.response === undefined && found.createdAt < staleBefore)
         ) {
-          records.set(scope, { fingerprint, createdAt: now, expiresAt, response: undefined })
+          records.set(scope, { owner, fingerprint, createdAt: now, expiresAt, response: undefined })
           return { _tag: "Claimed" } as const
         }
         if (found.fingerprint !== fingerprint) return { _tag: "Mismatch" } as const
         return found.response === undefined ? { _tag: "Running" } as const : { _tag: "Replay", response: found.response } as const
       }),
-    complete: (scope, response, { expiresAt }) =>
+    complete: (scope, owner, response, { expiresAt }) =>
       Effect.sync(() => {
         const found = records.get(scope)
-        if (found !== undefined) {
+        if (found?.owner === owner) {
           found.response = response
           found.expiresAt = expiresAt
         }
       }),
-    release: (scope) =>
+    release: (scope, owner) =>
       Effect.sync(() => {
-        if (records.get(scope)?.response === undefined) records.delete(scope)
+        const found = records.get(scope)
+        if (found?.owner === owner && found.response === undefined) records.delete(scope)
       })
   }
 }
@@ -178,7 +192,7 @@ export const layerMemory = (options: Options = {}): Layer.Layer<Idempotency> =>
  * @category stores
  */
 export const decide = (
-  record: { readonly fingerprint: string; readonly response: StoredResponse | undefined },
+  record: { readonly fingerprint: string; readonly response?: StoredResponse | undefined },
   fingerprint: string
 ): Claim =>
   record.fingerprint !== fingerprint

@@ -1,7 +1,7 @@
 /**
- * Idempotency keys in Redis, shared by every instance that uses the same Redis and key prefix: a claim is
- * `SET … NX` with the key's time to live. Not exported from the package root: `ioredis` is an optional peer
- * dependency, needed only here.
+ * Idempotency keys in Redis, shared by every instance that uses the same Redis and key prefix: each claim, completion
+ * and release is one Lua script, so that two instances never both hold a key. Not exported from the package root:
+ * `ioredis` is an optional peer dependency, needed only here.
  *
  * @since 0.1.0
  */
@@ -21,10 +21,42 @@ export interface Options extends Idempotency.Options {
 }
 
 interface Record {
+  readonly owner: string
   readonly fingerprint: string
   readonly createdAt: number
-  readonly response: Idempotency.StoredResponse | undefined
+  readonly response?: Idempotency.StoredResponse
 }
+
+/**
+ * A claim, in one step: the key is set when it is free, or when its record never got a response and is older than
+ * `staleBefore` (its process stopped); else the record is returned. KEYS[1]: the key; ARGV: the new record, its time
+ * to live in milliseconds, `staleBefore`.
+ */
+const claimScript = `
+local found = redis.call('GET', KEYS[1])
+if found then
+  local record = cjson.decode(found)
+  if record.response ~= nil or record.createdAt >= tonumber(ARGV[3]) then return found end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return false`
+
+/**
+ * Sets the response of its owner's claim or, given none, deletes the claim, in one step. KEYS[1]: the key; ARGV: the
+ * owner, then (to complete) the response and the record's time to live in milliseconds.
+ */
+const settleScript = `
+local found = redis.call('GET', KEYS[1])
+if not found then return 0 end
+local record = cjson.decode(found)
+if record.owner ~= ARGV[1] or record.response ~= nil then return 0 end
+if ARGV[2] then
+  record.response = cjson.decode(ARGV[2])
+  redis.call('SET', KEYS[1], cjson.encode(record), 'PX', ARGV[3])
+else
+  redis.call('DEL', KEYS[1])
+end
+return 1`
 
 /**
  * A store on a Redis client.
@@ -35,43 +67,21 @@ interface Record {
 export const store = (redis: Redis, prefix = "errata:idempotency:"): Idempotency.Store => {
   const run = <A>(command: () => Promise<A>) =>
     Effect.tryPromise({ try: command, catch: (cause) => new Idempotency.StoreError({ cause }) })
-  const claimOnce = (
-    { expiresAt, fingerprint, now, scope, staleBefore }: Idempotency.ClaimRequest,
-    again: boolean
-  ): Effect.Effect<Idempotency.Claim, Idempotency.StoreError> =>
-    Effect.gen(function*() {
-      const key = prefix + scope
-      const record: Record = { fingerprint, createdAt: now, response: undefined }
-      const set = yield* run(() => redis.set(key, JSON.stringify(record), "PX", Math.max(1, expiresAt - now), "NX"))
-      if (set === "OK") return { _tag: "Claimed" } as const
-      const found = yield* run(() => redis.get(key))
-      if (found === null) {
-        return again ? yield* claimOnce({ expiresAt, fingerprint, now, scope, staleBefore }, false) : { _tag: "Running" } as const
-      }
-      const existing = JSON.parse(found) as Record
-      if (existing.response === undefined && existing.createdAt < staleBefore && again) {
-        // The first request never finished: its process stopped. Take the key over.
-        yield* run(() => redis.del(key))
-        return yield* claimOnce({ expiresAt, fingerprint, now, scope, staleBefore }, false)
-      }
-      return Idempotency.decide(existing, fingerprint)
-    })
+  const ttl = (expiresAt: number, now: number) => String(Math.max(1, expiresAt - now))
   return {
-    claim: (request) => claimOnce(request, true),
-    complete: (scope, response, { expiresAt, now }) =>
-      Effect.gen(function*() {
-        const key = prefix + scope
-        const found = yield* run(() => redis.get(key))
-        if (found === null) return
-        const record: Record = { ...(JSON.parse(found) as Record), response }
-        yield* run(() => redis.set(key, JSON.stringify(record), "PX", Math.max(1, expiresAt - now), "XX"))
-      }),
-    release: (scope) =>
-      Effect.gen(function*() {
-        const key = prefix + scope
-        const found = yield* run(() => redis.get(key))
-        if (found !== null && (JSON.parse(found) as Record).response === undefined) yield* run(() => redis.del(key))
-      })
+    claim: ({ expiresAt, fingerprint, now, owner, scope, staleBefore }) => {
+      const record: Record = { owner, fingerprint, createdAt: now }
+      return Effect.map(
+        run(() => redis.eval(claimScript, 1, prefix + scope, JSON.stringify(record), ttl(expiresAt, now), String(staleBefore))),
+        (found): Idempotency.Claim =>
+          typeof found === "string" ? Idempotency.decide(JSON.parse(found) as Record, fingerprint) : { _tag: "Claimed" }
+      )
+    },
+    complete: (scope, owner, response, { expiresAt, now }) =>
+      Effect.asVoid(run(() =>
+        redis.eval(settleScript, 1, prefix + scope, owner, JSON.stringify(response), ttl(expiresAt, now))
+      )),
+    release: (scope, owner) => Effect.asVoid(run(() => redis.eval(settleScript, 1, prefix + scope, owner)))
   }
 }
 

@@ -41,6 +41,7 @@ export const store = (options: Options = {}): Effect.Effect<Idempotency.Store, n
       created ? Effect.void : sql`
         CREATE TABLE IF NOT EXISTS ${table} (
           scope TEXT PRIMARY KEY,
+          owner TEXT NOT NULL,
           fingerprint TEXT NOT NULL,
           response TEXT,
           created_at BIGINT NOT NULL,
@@ -52,12 +53,13 @@ export const store = (options: Options = {}): Effect.Effect<Idempotency.Store, n
       Effect.zipRight(created ? Effect.void : createTable, effect).pipe(
         Effect.mapError((cause) => new Idempotency.StoreError({ cause }))
       )
-    const claim = ({ expiresAt, fingerprint, now, scope, staleBefore }: Idempotency.ClaimRequest) =>
+    const claim = ({ expiresAt, fingerprint, now, owner, scope, staleBefore }: Idempotency.ClaimRequest) =>
       Effect.gen(function*() {
         yield* sql`DELETE FROM ${table} WHERE scope = ${scope}
           AND (expires_at <= ${now} OR (response IS NULL AND created_at < ${staleBefore}))`
-        const inserted = yield* sql<{ scope: string }>`INSERT INTO ${table} (scope, fingerprint, response, created_at, expires_at)
-          VALUES (${scope}, ${fingerprint}, NULL, ${now}, ${expiresAt})
+        const inserted = yield* sql<{ scope: string }>`INSERT INTO ${table}
+          (scope, owner, fingerprint, response, created_at, expires_at)
+          VALUES (${scope}, ${owner}, ${fingerprint}, NULL, ${now}, ${expiresAt})
           ON CONFLICT (scope) DO NOTHING RETURNING scope`
         if (inserted.length > 0) return { _tag: "Claimed" } as const
         const rows = yield* sql<Row>`SELECT fingerprint, response FROM ${table} WHERE scope = ${scope}`
@@ -71,10 +73,11 @@ export const store = (options: Options = {}): Effect.Effect<Idempotency.Store, n
       }).pipe(run)
     return {
       claim,
-      complete: (scope, response, { expiresAt }) =>
+      complete: (scope, owner, response, { expiresAt }) =>
         run(sql`UPDATE ${table} SET response = ${JSON.stringify(response)}, expires_at = ${expiresAt}
-          WHERE scope = ${scope}`),
-      release: (scope) => run(sql`DELETE FROM ${table} WHERE scope = ${scope} AND response IS NULL`)
+          WHERE scope = ${scope} AND owner = ${owner}`),
+      release: (scope, owner) =>
+        run(sql`DELETE FROM ${table} WHERE scope = ${scope} AND owner = ${owner} AND response IS NULL`)
     }
   })
 

@@ -114,11 +114,12 @@ export const make = (
       const endpointProps = endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
       const scopes = Option.getOrElse(Context.getOption(mergedAnnotations, Authentication.RequiredScopes), () => [])
       const keyRequired = Option.getOrElse(Context.getOption(mergedAnnotations, IdempotencyHeader.KeyRequired), () => false)
+      const keyIgnored = Option.getOrElse(Context.getOption(mergedAnnotations, IdempotencyHeader.KeyIgnored), () => false)
       const applies = {
         any: true,
         input: hasInput(endpointProps),
         body: hasBody(endpointProps),
-        idempotent: unsafeMethods.has(endpoint.method) && (options.idempotent || keyRequired),
+        idempotent: unsafeMethods.has(endpoint.method) && !keyIgnored && (options.idempotent || keyRequired),
         rate_limit: options.rateLimited
       }
       if (scopes.length > 0 && Array.isArray(operation.security)) {

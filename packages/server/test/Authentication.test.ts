@@ -18,9 +18,11 @@ import {
   UserLocked,
   UserSuspended
 } from "@errata/domain/Errors"
-import { Authentication, Testing } from "@errata/server"
-import { Effect, Redacted, TestClock } from "effect"
-import { bearer, Directory, order, secureServer } from "./fixtures/SecureServer.js"
+import { HttpApiBuilder } from "@effect/platform"
+import { NodeHttpServer } from "@effect/platform-node"
+import { Authentication, Testing, Webhooks } from "@errata/server"
+import { Effect, Layer, Option, Redacted, TestClock } from "effect"
+import { bearer, Directory, hookHandlers, order, SecureApi, secureHandlers, secureServer } from "./fixtures/SecureServer.js"
 
 /** A check that an answer is `expected`'s class in `format`, with the RFC 6750 challenge of its status. */
 const assertRefused = (
@@ -37,10 +39,10 @@ const assertRefused = (
 
 const invalid = (description: string) =>
   `Bearer realm="secure", error="invalid_token", error_description="${description}"`
-const refused = (description: string, scope?: string) =>
-  `Bearer realm="secure", error="insufficient_scope", error_description="${description}"${
-    scope === undefined ? "" : `, scope="${scope}"`
-  }`
+/** RFC 6750 defines no error code for a refusal other than a missing scope: only its description is given. */
+const refused = (description: string) => `Bearer realm="secure", error_description="${description}"`
+const missingScope = (description: string, scope: string) =>
+  `Bearer realm="secure", error="insufficient_scope", error_description="${description}", scope="${scope}"`
 
 describe("Authentication: bearer tokens (RFC 6750)", () => {
   for (const format of BuiltinFormats.all) {
@@ -63,11 +65,18 @@ describe("Authentication: bearer tokens (RFC 6750)", () => {
         assert.strictEqual(JSON.parse(ok.body).subject, "usr_1")
 
         assertRefused(format, yield* send(me), Unauthorized, "Bearer realm=\"secure\"")
+        // Another scheme is no bearer token at all (RFC 6750 §3.1: no error code).
         assertRefused(
           format,
           yield* send(me.pipe(HttpClientRequest.setHeader("authorization", "Basic dXNlcjpwYXNz"))),
+          Unauthorized,
+          "Bearer realm=\"secure\""
+        )
+        assertRefused(
+          format,
+          yield* send(me.pipe(HttpClientRequest.setHeader("authorization", "Bearer not a token"))),
           InvalidToken,
-          invalid("The Authorization header is not a bearer token")
+          invalid("The bearer token is malformed")
         )
         assertRefused(format, yield* send(me.pipe(bearer("unknown"))), InvalidToken, invalid("The token is not valid"))
         assertRefused(format, yield* send(me.pipe(bearer("expired"))), TokenExpired, invalid("The token has expired"))
@@ -78,7 +87,7 @@ describe("Authentication: bearer tokens (RFC 6750)", () => {
         assertRefused(format, yield* send(me.pipe(bearer("client-off"))), ClientDisabled, refused("The client is disabled"))
 
         const scope = yield* send(order("tea").pipe(bearer("read-only")))
-        assertRefused(format, scope, InsufficientScope, refused("This request requires the scope orders:write", "orders:write"))
+        assertRefused(format, scope, InsufficientScope, missingScope("This request requires the scope orders:write", "orders:write"))
         assert.strictEqual((format.decode(scope) as InsufficientScope).requiredScope, "orders:write")
 
         const admin = yield* send(HttpClientRequest.post("/admin").pipe(bearer("good")))
@@ -166,7 +175,7 @@ describe("Authentication: sessions and CSRF (seed 002)", () => {
         }
         // An unknown session is an expired one.
         const unknown = yield* Testing.send(withSession(HttpClientRequest.get("/me"), "ses_unknown"))
-        assertRefused(WireFormat.OAuthDetails, unknown, SessionExpired, invalid("The session has expired; sign in again"))
+        assertRefused(WireFormat.OAuthDetails, unknown, SessionExpired, refused("The session has expired; sign in again"))
       })
       yield* Effect.provide(run, secureServer(sessions))
     }))
@@ -191,6 +200,24 @@ describe("Authentication: sessions and CSRF (seed 002)", () => {
     }))
 })
 
+describe("Authentication outside an Errata server", () => {
+  it.scopedLive("refuses to guess an endpoint's scopes: without ErrataServer.layer a request is the server's fault", () =>
+    Effect.gen(function*() {
+      const directory = new Directory()
+      yield* directory.addToken("read-only", { scopes: [] })
+      const plain = HttpApiBuilder.serve().pipe(
+        Layer.provide(HttpApiBuilder.api(SecureApi).pipe(Layer.provide(Layer.merge(secureHandlers(directory), hookHandlers)))),
+        Layer.provide(Authentication.layer({ realm: "plain", bearer: (token) => Effect.succeed(Option.fromNullable(directory.tokens.get(Redacted.value(token)))) })),
+        Layer.provide(Webhooks.layer({ secrets: [] })),
+        Layer.provide(Testing.captureLogs([])),
+        Layer.provideMerge(NodeHttpServer.layerTest)
+      )
+      const answer = yield* Testing.send(order("tea").pipe(bearer("read-only"))).pipe(Effect.provide(yield* Layer.build(plain)))
+      assert.strictEqual(answer.status, 500)
+      assert.strictEqual(directory.executions, 0)
+    }))
+})
+
 describe("Authentication helpers", () => {
   it("compares secrets in constant time, and hashes them for storage", () => {
     assert.isTrue(Authentication.constantTimeEqual("abc", "abc"))
@@ -201,6 +228,16 @@ describe("Authentication helpers", () => {
     const secret = Authentication.newSecret("at_")
     assert.match(Redacted.value(secret), /^at_[A-Za-z0-9_-]{43}$/)
     assert.notInclude(String(secret), Redacted.value(secret))
+  })
+
+  it("reads client credentials from Authorization: Basic, form-decoded (RFC 6749 §2.3.1)", () => {
+    const header = `Basic ${Buffer.from("my%20client:s%3Acret+x").toString("base64")}`
+    const found = Option.getOrThrow(Authentication.basicCredentials(header))
+    assert.strictEqual(found.username, "my client")
+    assert.strictEqual(Redacted.value(found.password), "s:cret x")
+    assert.isTrue(Option.isNone(Authentication.basicCredentials("Bearer abc")))
+    assert.isTrue(Option.isNone(Authentication.basicCredentials(`Basic ${Buffer.from("no-colon").toString("base64")}`)))
+    assert.isTrue(Option.isNone(Authentication.basicCredentials(undefined)))
   })
 
   it("writes challenges without characters RFC 6750's quoted strings cannot hold", () => {

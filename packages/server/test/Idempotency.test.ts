@@ -8,8 +8,8 @@ import { Idempotency, Testing } from "@errata/server"
 import * as IdempotencyRedis from "@errata/server/IdempotencyRedis"
 import * as IdempotencySql from "@errata/server/IdempotencySql"
 import type { Scope } from "effect"
-import type { Context, Duration } from "effect"
-import { Effect, Fiber, Layer, TestClock } from "effect"
+import type { Duration } from "effect"
+import { Context, Effect, Fiber, Layer, TestClock } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -180,6 +180,55 @@ for (const store of stores) {
         assert.strictEqual(directory.flakyCalls, 2)
       }))
 
+    test("lets only a claim's owner complete or release it, after another owner took a stale claim over", () =>
+      Effect.gen(function*() {
+        const [layer] = yield* store.make("1 hour")
+        const { store: keys } = Context.get(yield* Layer.build(layer), Idempotency.Idempotency)
+        const claim = (owner: string, now: number) =>
+          keys.claim({ scope: "alice\nkey-s", owner, fingerprint: "f", now, expiresAt: now + 3_600_000, staleBefore: now - 60_000 })
+        const now = Date.now()
+        assert.deepStrictEqual(yield* claim("first", now), { _tag: "Claimed" })
+        assert.deepStrictEqual(yield* claim("second", now + 1_000), { _tag: "Running" })
+        // The first request never finished (its process stopped): a minute on, its claim is taken over.
+        assert.deepStrictEqual(yield* claim("second", now + 61_000), { _tag: "Claimed" })
+        const response = { status: 201, headers: { "content-type": "application/json" }, body: "{}" }
+        yield* keys.complete("alice\nkey-s", "first", { ...response, body: "{\"late\":true}" }, { now: now + 62_000, expiresAt: now + 3_600_000 })
+        yield* keys.release("alice\nkey-s", "first")
+        assert.deepStrictEqual(yield* claim("third", now + 63_000), { _tag: "Running" })
+        yield* keys.complete("alice\nkey-s", "second", response, { now: now + 64_000, expiresAt: now + 3_600_000 })
+        assert.deepStrictEqual(yield* claim("third", now + 65_000), { _tag: "Replay", response })
+      }))
+
+    test("keeps the headers and cookies a handler adds, and no debug details, for the repeat", () =>
+      Effect.gen(function*() {
+        const directory = new Directory()
+        yield* directory.addToken("alice", { subject: "alice", scopes: [] })
+        const [layer] = yield* store.make("1 hour")
+        const instance = yield* Layer.build(secureServer(directory, { idempotency: layer, config: { debug: true } }))
+        const receipt = HttpClientRequest.post("/receipts").pipe(
+          HttpClientRequest.bodyUnsafeJson({ item: "tea" }),
+          HttpClientRequest.setHeader("idempotency-key", "key-r"),
+          bearer("alice")
+        )
+        const first = yield* on(instance, receipt)
+        const repeat = yield* on(instance, receipt)
+        assert.strictEqual(repeat.headers["idempotent-replayed"], "true")
+        assert.strictEqual(repeat.headers["x-receipt"], first.headers["x-receipt"])
+        assert.strictEqual(repeat.headers["set-cookie"], first.headers["set-cookie"])
+        assert.match(first.headers["set-cookie"] ?? "", /^receipt=rcpt_1/)
+
+        const debug = HttpClientRequest.post("/admin").pipe(
+          HttpClientRequest.setHeader("idempotency-key", "key-d"),
+          HttpClientRequest.setHeader("x-debug", "true"),
+          bearer("alice")
+        )
+        assert.property(JSON.parse((yield* on(instance, debug)).body), "debug")
+        const replayed = yield* on(instance, debug.pipe(HttpClientRequest.setHeader("x-debug", "false")))
+        assert.strictEqual(replayed.headers["idempotent-replayed"], "true")
+        assert.notProperty(JSON.parse(replayed.body), "debug")
+        assert.strictEqual(directory.executions, 1)
+      }))
+
     if (store.effectClock) {
       it.scoped.skipIf(store.skip !== undefined)("forgets a key after its time to live (24 hours by default)", () =>
         Effect.gen(function*() {
@@ -208,6 +257,51 @@ for (const store of stores) {
 }
 
 describe("Idempotency-Key: the key itself", () => {
+  it.scopedLive("takes the query as part of the request: the same key on another URL is another request", () =>
+    Effect.gen(function*() {
+      const { a } = yield* instances(stores[0]!)
+      assert.strictEqual((yield* on(a, order("tea", "key-q").pipe(bearer("alice")))).status, 201)
+      const other = order("tea", "key-q").pipe(HttpClientRequest.setUrl("/orders?express=true"), bearer("alice"))
+      assert.strictEqual((yield* on(a, other)).status, 422)
+    }))
+
+  it.scopedLive("runs a request with a key to its end when the caller hangs up, and keeps its response for the retry", () =>
+    Effect.gen(function*() {
+      const { a, directory } = yield* instances(stores[0]!)
+      const slow = HttpClientRequest.post("/slow-orders").pipe(
+        HttpClientRequest.bodyUnsafeJson({ item: "tea" }),
+        HttpClientRequest.setHeader("idempotency-key", "key-h"),
+        bearer("alice")
+      )
+      // The caller gives up 100 ms into the 300 ms handler.
+      const gaveUp = yield* on(a, slow).pipe(Effect.timeout("100 millis"), Effect.option)
+      assert.isTrue(gaveUp._tag === "None")
+      yield* Effect.sleep("400 millis")
+      const retry = yield* on(a, slow)
+      assert.strictEqual(retry.status, 201, retry.body)
+      assert.strictEqual(retry.headers["idempotent-replayed"], "true")
+      assert.strictEqual(directory.executions, 1)
+    }))
+
+  it.scopedLive("keeps nothing of a request the deadline cut short: its retry runs again", () =>
+    Effect.gen(function*() {
+      const directory = new Directory()
+      yield* directory.addToken("alice")
+      const instance = yield* Layer.build(
+        secureServer(directory, { idempotency: Idempotency.layerMemory(), config: { handlerTimeout: "100 millis" } })
+      )
+      const slow = HttpClientRequest.post("/slow-orders").pipe(
+        HttpClientRequest.bodyUnsafeJson({ item: "tea" }),
+        HttpClientRequest.setHeader("idempotency-key", "key-t"),
+        bearer("alice")
+      )
+      assert.strictEqual((yield* on(instance, slow)).status, 504)
+      const again = yield* on(instance, slow)
+      assert.strictEqual(again.status, 504)
+      assert.isUndefined(again.headers["idempotent-replayed"])
+      assert.strictEqual(directory.executions, 0)
+    }))
+
   it.scopedLive("refuses an empty key and one over 255 characters with 400 invalid_request; takes 255", () =>
     Effect.gen(function*() {
       const { a, directory } = yield* instances(stores[0]!)

@@ -3,8 +3,10 @@
  */
 import type { HttpApi, HttpApp } from "@effect/platform"
 import {
+  Cookies,
   FileSystem,
   HttpApiBuilder,
+  HttpApp as HttpApps,
   HttpIncomingMessage,
   HttpServerError,
   HttpServerRequest,
@@ -12,8 +14,8 @@ import {
 } from "@effect/platform"
 import { Authentication, Catalog, CatalogError, Idempotency as IdempotencyHeader, WireFormat } from "@errata/domain"
 import { Conflict, InvalidRequest, ServiceUnavailable, UnprocessableEntity } from "@errata/domain/Errors"
-import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, FiberId, HashSet, Option } from "effect"
-import { createHash } from "node:crypto"
+import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, Fiber, FiberId, FiberRef, HashSet, Option } from "effect"
+import { createHash, randomUUID } from "node:crypto"
 import { IncomingMessage } from "node:http"
 import { ErrataConfig } from "../ErrataConfig.js"
 import { ErrorHeaders } from "../ErrorHeaders.js"
@@ -31,6 +33,8 @@ import * as RouteTable from "./routeTable.js"
  */
 interface IdempotentRequest {
   readonly key: string
+  /** The claim's owner: this request, in the store's eyes. */
+  readonly owner: string
   fingerprint: string
   /** Claims the key for the principal; the scope it was claimed under is kept, to store or release the claim. */
   readonly claim: (principal: string) => Effect.Effect<void, CatalogError.CatalogError | IdempotentReplay>
@@ -138,7 +142,7 @@ const keyOf = (
   request: HttpServerRequest.HttpServerRequest,
   endpoint: RouteTable.Endpoint | undefined
 ): string | Classified | undefined => {
-  if (endpoint === undefined || !unsafeMethods.has(request.method)) return undefined
+  if (endpoint === undefined || endpoint.keyIgnored || !unsafeMethods.has(request.method)) return undefined
   const key = request.headers["idempotency-key"]
   if (key === undefined) {
     return endpoint.keyRequired
@@ -150,11 +154,11 @@ const keyOf = (
     : key
 }
 
-/** The fingerprint of a request with a key: its method, path and body, hashed. */
+/** The fingerprint of a request with a key: its method, URL (path and query) and body, hashed. */
 const fingerprintOf = (request: HttpServerRequest.HttpServerRequest) =>
   Effect.map(
     bodyMethods.has(request.method) ? Effect.orElseSucceed(request.text, () => "") : Effect.succeed(""),
-    (body) => createHash("sha256").update(`${request.method} ${RouteTable.pathOf(request.url)}\n${body}`).digest("hex")
+    (body) => createHash("sha256").update(`${request.method} ${request.url}\n${body}`).digest("hex")
   )
 
 /**
@@ -169,21 +173,43 @@ const keptForRepeats = (error: CatalogError.CatalogError) => {
 /** A success response as it is stored, when its body is in memory (a stream is not kept). */
 const storable = (response: HttpServerResponse.HttpServerResponse): Idempotency.StoredResponse | undefined => {
   const body = response.body
-  const text = body._tag === "Empty"
-    ? ""
+  const stored = body._tag === "Empty"
+    ? { body: "" }
     : body._tag === "Uint8Array"
-    ? new TextDecoder().decode(body.body)
+    ? { body: Buffer.from(body.body).toString("base64"), base64: true }
     : body._tag === "Raw" && typeof body.body === "string"
-    ? body.body
+    ? { body: body.body }
     : undefined
-  if (text === undefined) return undefined
+  if (stored === undefined) return undefined
   const contentType = body._tag === "Empty" ? undefined : body.contentType
   return {
     status: response.status,
     headers: { ...response.headers, ...(contentType !== undefined ? { "content-type": contentType } : {}) },
-    body: text
+    ...stored,
+    ...(Cookies.isEmpty(response.cookies) ? {} : { cookies: Cookies.toSetCookieHeaders(response.cookies) })
   }
 }
+
+/** A stored response, sent again. */
+const replayed = (stored: Idempotency.StoredResponse, headers: Readonly<Record<string, string>>) => {
+  const { "content-type": contentType, ...own } = stored.headers
+  const body = stored.base64 === true ? Buffer.from(stored.body, "base64") : stored.body
+  const response = typeof body === "string"
+    ? HttpServerResponse.raw(body, { status: stored.status, ...(contentType !== undefined ? { contentType } : {}) })
+    : HttpServerResponse.uint8Array(body, { status: stored.status, ...(contentType !== undefined ? { contentType } : {}) })
+  const withHeaders = HttpServerResponse.setHeaders(response, { ...own, ...headers })
+  return stored.cookies === undefined
+    ? withHeaders
+    : HttpServerResponse.mergeCookies(withHeaders, Cookies.fromSetCookie(stored.cookies))
+}
+
+/**
+ * The response as the caller will get it, with the headers and cookies the handler added through pre-response
+ * handlers (a `Set-Cookie`, a `Cache-Control`): what a repeat must get too.
+ */
+const asSent = (request: HttpServerRequest.HttpServerRequest, response: HttpServerResponse.HttpServerResponse) =>
+  Effect.flatMap(FiberRef.get(HttpApps.currentPreResponseHandlers), (handler) =>
+    Option.isSome(handler) ? Effect.orElseSucceed(handler.value(request, response), () => response) : Effect.succeed(response))
 
 /** Whether a request failed only because its caller closed the connection (the platform then interrupts it). */
 const hungUp = (cause: Cause.Cause<unknown>) =>
@@ -282,6 +308,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         const scope = `${principal}\n${idempotent.key}`
         const claimed = yield* Effect.either(store.claim({
           scope,
+          owner: idempotent.owner,
           fingerprint: idempotent.fingerprint,
           now,
           expiresAt: now + ttl,
@@ -309,17 +336,19 @@ export const make = (api: HttpApi.HttpApi.Any) =>
     /** Keeps a claimed request's response for its repeats, or forgets the claim; a store error is only logged. */
     const settle = (idempotent: IdempotentRequest | undefined, response: Idempotency.StoredResponse | undefined) => {
       if (idempotency === undefined || idempotent?.scope === undefined) return Effect.void
-      const scope = idempotent.scope
+      const { owner, scope } = idempotent
       return Effect.flatMap(Clock.currentTimeMillis, (now) =>
         response === undefined
-          ? idempotency.store.release(scope)
-          : idempotency.store.complete(scope, response, { now, expiresAt: now + Duration.toMillis(idempotency.ttl) })).pipe(
+          ? idempotency.store.release(scope, owner)
+          : idempotency.store.complete(scope, owner, response, { now, expiresAt: now + Duration.toMillis(idempotency.ttl) })).pipe(
           Effect.catchAll((error) => Effect.logWarning("idempotency store unavailable; response not kept", Cause.fail(error.cause)))
         )
     }
 
+    // Only the request's handling proper (reading the body, the handler) can be interrupted: by the caller hanging up,
+    // or by the deadline. What the middleware does around it runs to its end.
     return (app: HttpApp.Default): HttpApp.Default =>
-      Effect.gen(function*() {
+      Effect.uninterruptibleMask((restore) => Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
         routes ??= RouteTable.make(yield* router.router, endpoints)
@@ -341,7 +370,13 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           failure = key
         } else {
           if (typeof key === "string" && idempotency !== undefined) {
-            const request: IdempotentRequest = { key, fingerprint: "", scope: undefined, claim: () => Effect.void }
+            const request: IdempotentRequest = {
+              key,
+              owner: randomUUID(),
+              fingerprint: "",
+              scope: undefined,
+              claim: () => Effect.void
+            }
             idempotent = Object.assign(request, {
               claim: claimer(idempotency.store, Duration.toMillis(idempotency.ttl), request)
             })
@@ -370,36 +405,35 @@ export const make = (api: HttpApi.HttpApi.Any) =>
             )
             : withRequest(request)
           // One small context, merged once into the request's (each `Context.add` would copy the whole map).
-          const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = yield* Effect.exit(
-            Effect.provide(
-              handled,
-              Context.make(RequestId.CurrentRequestId, requestId).pipe(
-                Context.add(HandlerState, state),
-                Context.add(HttpIncomingMessage.MaxBodySize, maxBodySize)
-              )
+          const run = Effect.exit(Effect.provide(
+            handled,
+            Context.make(RequestId.CurrentRequestId, requestId).pipe(
+              Context.add(HandlerState, state),
+              Context.add(HttpIncomingMessage.MaxBodySize, maxBodySize)
             )
-          )
+          ))
+          // A request with a key runs in a fiber of its own, outside this one's children (whom an interruption reaches
+          // at once), so the caller hanging up does not stop it: it runs to its end (or to the deadline), and its
+          // response is kept for the retry.
+          const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = idempotent === undefined
+            ? yield* restore(run)
+            : yield* Fiber.join(yield* Effect.forkDaemon(restore(run)))
           clearTimeout(state.timer)
           if (Exit.isSuccess(exit)) {
-            yield* settle(idempotent, storable(exit.value))
+            if (idempotent?.scope !== undefined) yield* settle(idempotent, storable(yield* asSent(request, exit.value)))
             return HttpServerResponse.setHeaders(exit.value, { ...limitHeaders, "x-request-id": requestId })
           }
           const replay = Option.filter(Cause.failureOption(exit.cause), (error) => error instanceof IdempotentReplay)
           if (Option.isSome(replay)) {
-            const { body, headers: { "content-type": contentType, ...headers }, status } =
-              (replay.value as IdempotentReplay).response
+            const stored = (replay.value as IdempotentReplay).response
             yield* Effect.logInfo({
               message: "request replayed",
-              status,
+              status: stored.status,
               request_id: requestId,
               method: request.method,
               path: RouteTable.pathOf(request.url)
             })
-            return HttpServerResponse.raw(body, {
-              status,
-              ...(contentType !== undefined ? { contentType } : {}),
-              headers: { ...headers, ...limitHeaders, "idempotent-replayed": "true", "x-request-id": requestId }
-            })
+            return replayed(stored, { ...limitHeaders, "idempotent-replayed": "true", "x-request-id": requestId })
           }
           if (!state.timedOut && hungUp(exit.cause)) {
             yield* settle(idempotent, undefined)
@@ -440,10 +474,16 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         const { "content-type": contentType, ...headers } = wire.headers
         const extra = errorHeaders?.(error)
         const answerHeaders = { ...limitHeaders, ...failure.headers, ...extra, ...headers }
-        yield* settle(
-          idempotent,
-          keptForRepeats(error) ? { status, headers: { ...extra, ...failure.headers, ...wire.headers }, body: wire.body } : undefined
-        )
+        if (idempotent?.scope !== undefined) {
+          // Kept without the debug details: a repeat gets the answer, not what its first request asked to see.
+          const kept = debug === undefined
+            ? wire
+            : format.encode(error, { requestId, ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}) })
+          yield* settle(
+            idempotent,
+            keptForRepeats(error) ? { status, headers: { ...extra, ...failure.headers, ...kept.headers }, body: kept.body } : undefined
+          )
+        }
         // The body as text, not bytes: Node writes it in one piece with the head, without a TextEncoder pass.
         return HttpServerResponse.raw(wire.body, {
           status: wire.status,
@@ -451,5 +491,5 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           contentLength: Buffer.byteLength(wire.body),
           headers: answerHeaders
         })
-      })
+      }))
   })

@@ -21,6 +21,8 @@ export interface Endpoint {
   readonly format: WireFormat.Any | undefined
   readonly scopes: ReadonlyArray<string>
   readonly keyRequired: boolean
+  /** Its responses carry secrets: idempotency keys are ignored. */
+  readonly keyIgnored: boolean
 }
 
 /** A route that may serve a request: an endpoint of the API, or a route or mount beside it. */
@@ -60,7 +62,8 @@ export const endpointsOf = (api: HttpApi.HttpApi.Any): ReadonlyMap<string, Endpo
         contentTypes: new Set(payloads.keys()),
         format: Option.getOrUndefined(Context.getOption(mergedAnnotations, ErrataApi.AnsweredIn)),
         scopes: Option.getOrElse(Context.getOption(mergedAnnotations, Authentication.RequiredScopes), () => []),
-        keyRequired: Option.getOrElse(Context.getOption(mergedAnnotations, Idempotency.KeyRequired), () => false)
+        keyRequired: Option.getOrElse(Context.getOption(mergedAnnotations, Idempotency.KeyRequired), () => false),
+        keyIgnored: Option.getOrElse(Context.getOption(mergedAnnotations, Idempotency.KeyIgnored), () => false)
       })
     }
   })
