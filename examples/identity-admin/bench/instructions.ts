@@ -89,7 +89,8 @@ const count = async (kind: string, env: Record<string, string>, path: string, n:
   )
   for (;;) {
     try {
-      await send(port, "/ready")
+      // A request that arrives while the server listens but before its app is attached waits forever: give up on it.
+      await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2_000) })
       break
     } catch {
       if (!running) throw new Error(`${kind} did not start\n${stderr}`)

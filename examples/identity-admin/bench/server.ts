@@ -47,7 +47,8 @@ const start = async (kind: string, env: Record<string, string> = {}) => {
   const startedAt = Date.now()
   for (;;) {
     try {
-      await fetch(`${url}/ready`)
+      // A request that arrives while the server listens but before its app is attached waits forever: give up on it.
+      await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) })
       break
     } catch {
       if (Date.now() - startedAt > 30_000) throw new Error(`${kind} did not start`)

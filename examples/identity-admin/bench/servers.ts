@@ -1,17 +1,17 @@
 /**
  * The servers `bench:server` measures, one per process: `node --import tsx servers.ts <kind> <port>`.
  * - errata: the identity-admin service (rate limiting as `ERRATA_RATE_LIMIT` says)
- * - native: the same API on plain HttpApiBuilder, without the Errata middleware (with the same handlers and
- *   authentication)
+ * - native: the same API on plain HttpApiBuilder, without the Errata middleware: the same handlers, and HttpApi's
+ *   own bearer security doing the same token lookup (Errata's `Authentication` needs Errata's middleware)
  * Both create the client `bench` / `bench-secret` on start, for the bench to get its token with.
  * - raw: node:http answering every request with the bytes of Errata's unknown-route 404
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { WireFormat } from "@errata/domain"
-import { NotFound } from "@errata/domain/Errors"
+import { Authentication, WireFormat } from "@errata/domain"
+import { InvalidToken, NotFound, ServiceUnavailable } from "@errata/domain/Errors"
 import { Logging } from "@errata/server"
-import { Layer, Redacted } from "effect"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -19,6 +19,7 @@ import { join } from "node:path"
 import { AdminApi } from "../src/Api.js"
 import * as IdentityAdmin from "../src/IdentityAdmin.js"
 import * as Settings from "../src/Settings.js"
+import { Tokens } from "../src/Tokens.js"
 
 const [kind, portText] = process.argv.slice(2)
 const port = Number(portText)
@@ -35,10 +36,24 @@ if (kind === "raw") {
     response.end(body)
   }).listen(port, "127.0.0.1", () => console.log(`Listening on ${port}`))
 } else {
+  /** HttpApi's bearer security on the service's token lookup: what a team writes without Errata. */
+  const nativeAuthentication = Layer.effect(
+    Authentication.Authentication,
+    Effect.map(Tokens, (tokens) => ({
+      bearer: (token: Redacted.Redacted<string>) =>
+        tokens.bearer(token).pipe(
+          Effect.mapError(() => new ServiceUnavailable({ message: "The credentials could not be checked" })),
+          Effect.flatMap(Option.match({
+            onNone: () => Effect.fail(new InvalidToken({ message: "The token is not valid" })),
+            onSome: ({ principal }) => Effect.succeed(principal)
+          }))
+        )
+    }))
+  )
   const app = kind === "native"
     ? HttpApiBuilder.serve().pipe(
       HttpServer.withLogAddress,
-      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(Layer.provide(IdentityAdmin.handlers))),
+      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(Layer.provide(IdentityAdmin.handlers), Layer.provide(nativeAuthentication))),
       Layer.provide(IdentityAdmin.foundation({ database, settings: Settings.layer(), bootstrap }))
     )
     : IdentityAdmin.layer({ database, bootstrap, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })

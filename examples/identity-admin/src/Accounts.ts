@@ -59,8 +59,10 @@ export class Accounts extends Effect.Service<Accounts>()("identity-admin/Account
     }
 
     /**
-     * The account of an email and password. A locked account is refused before its password is checked (the lock is
-     * what stops guessing); a suspended or disabled one only after, so that its state is told only to its owner.
+     * The account of an email and password. Each attempt on an account is counted before its password is checked, in
+     * one statement, so that concurrent guesses cannot pass the limit: past it the account is locked and refused
+     * without a check. A locked account is refused before its password is checked (the lock is what stops guessing);
+     * a suspended or disabled one only after, so that its state is told only to its owner. A success clears the count.
      */
     const login = (
       email: string,
@@ -68,31 +70,43 @@ export class Accounts extends Effect.Service<Accounts>()("identity-admin/Account
     ): Effect.Effect<Account, InvalidCredentials | UserSuspended | UserLocked | AccountDisabled | DatabaseError> =>
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
+        const invalid = new InvalidCredentials({ message: "Invalid email or password" })
         const rows = yield* sql<LoginRow>`SELECT id, password_hash, status, role, locked_until FROM users
           WHERE email = ${normalizeEmail(email)}`
         const row = rows[0]
-        const state = row === undefined ? "active" : stateOf(row, now)
-        if (state === "locked") yield* refuse(state)
-        // Without a user the password is still hashed: the answer takes as long as for a wrong password.
-        const matches = yield* Passwords.verify(password, row?.password_hash ?? Passwords.unmatchable)
-        if (row === undefined) return yield* Effect.fail(new InvalidCredentials({ message: "Invalid email or password" }))
-        if (!matches) {
-          yield* sql`INSERT INTO login_failures (user_id, at) VALUES (${row.id}, ${now})`
-          const since = now - Duration.toMillis(settings.lockoutWindow)
-          const [{ failures }] = yield* sql<{ failures: number }>`SELECT COUNT(*) AS failures FROM login_failures
-            WHERE user_id = ${row.id} AND at > ${since}`
-          if (Number(failures) >= settings.lockoutAttempts) {
-            // The lock starts the count again: once it is over, the next failures are counted from zero.
-            yield* sql`UPDATE users SET status = 'locked', locked_until = ${now + Duration.toMillis(settings.lockoutDuration)}
-              WHERE id = ${row.id}`
-            yield* sql`DELETE FROM login_failures WHERE user_id = ${row.id}`
-          }
-          return yield* Effect.fail(new InvalidCredentials({ message: "Invalid email or password" }))
+        if (row === undefined) {
+          // Without a user the password is still hashed: the answer takes as long as for a wrong password.
+          yield* Passwords.verify(password, Passwords.unmatchable)
+          return yield* Effect.fail(invalid)
         }
+        const locked = new UserLocked({ message: "The account is locked after too many failed logins; try again later" })
+        if (stateOf(row, now) === "locked") return yield* Effect.fail(locked)
+        const windowStart = now - Duration.toMillis(settings.lockoutWindow)
+        const [{ failed_logins }] = yield* sql<{ failed_logins: number }>`
+          UPDATE users SET
+            failed_logins = CASE WHEN failed_since IS NULL OR failed_since <= ${windowStart} THEN 1 ELSE failed_logins + 1 END,
+            failed_since = CASE WHEN failed_since IS NULL OR failed_since <= ${windowStart} THEN ${now} ELSE failed_since END
+          WHERE id = ${row.id} RETURNING failed_logins`
+        const attempt = Number(failed_logins)
+        const lock = sql`UPDATE users SET status = 'locked', locked_until = ${now + Duration.toMillis(settings.lockoutDuration)},
+          failed_logins = 0, failed_since = NULL WHERE id = ${row.id}`
+        if (attempt > settings.lockoutAttempts) {
+          yield* lock
+          return yield* Effect.fail(locked)
+        }
+        if (!(yield* Passwords.verify(password, row.password_hash))) {
+          // The last attempt allowed failed: the lock starts, and with it the count starts again.
+          if (attempt === settings.lockoutAttempts) yield* lock
+          return yield* Effect.fail(invalid)
+        }
+        // Read again: a concurrent attempt may have locked the account while this password was being checked.
+        const [current] = yield* sql<LoginRow>`SELECT id, password_hash, status, role, locked_until FROM users
+          WHERE id = ${row.id}`
+        const state = current === undefined ? "disabled" : stateOf(current, now)
         yield* refuse(state)
-        yield* sql`DELETE FROM login_failures WHERE user_id = ${row.id}`
-        if (row.status === "locked") yield* sql`UPDATE users SET status = 'active', locked_until = NULL WHERE id = ${row.id}`
-        return { id: row.id, role: row.role, state }
+        yield* sql`UPDATE users SET failed_logins = 0, failed_since = NULL,
+          status = CASE WHEN status = 'locked' THEN 'active' ELSE status END, locked_until = NULL WHERE id = ${row.id}`
+        return { id: row.id, role: current?.role ?? row.role, state }
       }).pipe(orDatabaseError)
 
     return { login, refuse } as const

@@ -9,7 +9,7 @@
  * (`forbidden`, or `access_denied` for a resource they may not see).
  */
 import { HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { Authentication, ErrataApi, OAuth, Webhook } from "@errata/domain"
+import { Authentication, ErrataApi, Idempotency, OAuth, Webhook } from "@errata/domain"
 import {
   AccessDenied,
   AccountDisabled,
@@ -102,6 +102,8 @@ export class ClientsApi extends HttpApiGroup.make("clients")
       .addError(ClientIdAlreadyExists)
       .addError(Forbidden)
       .annotateContext(Authentication.scopes("clients:write"))
+      // The answer holds the client's secret, which no idempotency store may keep.
+      .annotateContext(Idempotency.ignored)
   )
   .add(
     HttpApiEndpoint.put("setStatus")`/api/admin/clients/${clientIdPath}/status`
@@ -125,6 +127,8 @@ export class SessionApi extends HttpApiGroup.make("session")
       .addError(UserLocked)
       .addError(UserSuspended)
       .addError(AccountDisabled)
+      // The answer holds the CSRF token and sets the session cookie: no idempotency store may keep them.
+      .annotateContext(Idempotency.ignored)
   )
   .add(
     HttpApiEndpoint.get("current", "/api/session")

@@ -47,8 +47,8 @@ export const migrations = SqliteMigrator.fromRecord({
     yield* sql`ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active'`
     yield* sql`ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'member'`
     yield* sql`ALTER TABLE users ADD COLUMN locked_until INTEGER`
-    yield* sql`CREATE TABLE login_failures (user_id TEXT NOT NULL, at INTEGER NOT NULL)`
-    yield* sql`CREATE INDEX login_failures_by_user ON login_failures (user_id, at)`
+    yield* sql`ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0`
+    yield* sql`ALTER TABLE users ADD COLUMN failed_since INTEGER`
     yield* sql`
       CREATE TABLE clients (
         id TEXT PRIMARY KEY,

@@ -10,7 +10,7 @@ import { ErrataConfig, ErrataServer, Idempotency, OpenApiDocs, RateLimit } from 
 import * as IdempotencyRedis from "@errata/server/IdempotencyRedis"
 import * as IdempotencySql from "@errata/server/IdempotencySql"
 import * as RateLimitRedis from "@errata/server/RateLimitRedis"
-import { Config, Effect, Layer, Option, Redacted } from "effect"
+import { Config, Duration, Effect, Layer, Option, Redacted } from "effect"
 import { dirname, join } from "node:path"
 import { Accounts } from "./Accounts.js"
 import { AdminApi } from "./Api.js"
@@ -124,7 +124,8 @@ export const layer = (options: Options) =>
 /**
  * The service as the environment configures it: `ERRATA_*` (`ErrataConfig`, `Settings.layerConfig`,
  * `ERRATA_BOOTSTRAP_CLIENT_ID`, `ERRATA_BOOTSTRAP_CLIENT_SECRET`, `ERRATA_WEBHOOK_SECRETS` — comma-separated, newest
- * first), `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per minute per client; 0 turns it off) and `REDIS_URL`.
+ * first — and `ERRATA_IDEMPOTENCY_TTL`), `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per minute per client; 0
+ * turns it off) and `REDIS_URL`.
  */
 export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
   const url = yield* Config.option(Config.string("DATABASE_URL"))
@@ -133,6 +134,7 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
   const clientId = Option.getOrUndefined(yield* Config.option(Config.string("ERRATA_BOOTSTRAP_CLIENT_ID")))
   const clientSecret = Option.getOrUndefined(yield* Config.option(Config.redacted("ERRATA_BOOTSTRAP_CLIENT_SECRET")))
   const webhookSecrets = yield* Config.array(Config.string(), "ERRATA_WEBHOOK_SECRETS").pipe(Config.withDefault([]))
+  const idempotencyTtl = yield* Config.duration("ERRATA_IDEMPOTENCY_TTL").pipe(Config.withDefault(Duration.hours(24)))
   return serve({
     config: ErrataConfig.layerConfig(),
     settings: Settings.layerConfig,
@@ -142,6 +144,7 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
       ...(clientSecret !== undefined ? { clientSecret } : {})
     },
     webhookSecrets: webhookSecrets.filter((secret) => secret !== "").map((secret) => Redacted.make(secret)),
+    idempotencyTtl,
     ...(limit > 0 ? { rateLimit: limit } : {}),
     ...(redisUrl !== undefined ? { redisUrl } : {})
   })

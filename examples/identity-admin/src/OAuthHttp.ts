@@ -1,10 +1,14 @@
 /**
  * The HTTP handlers of the token endpoint and of revocation (RFC 6749 §4.3, §4.4, §6; RFC 7009). Every request
- * authenticates its client first (`unauthorized_client`, `client_disabled`); a token response is never cached.
+ * authenticates its client first, by the form's `client_id` and `client_secret` or by `Authorization: Basic`
+ * (`unauthorized_client`, `client_disabled`); a token response is never cached.
  */
 import { HttpApp, HttpServerResponse } from "@effect/platform"
-import { ErrataServer } from "@errata/server"
-import { Effect } from "effect"
+import type { HttpServerRequest } from "@effect/platform"
+import { UnauthorizedClient } from "@errata/domain/Errors"
+import { Authentication, ErrataServer } from "@errata/server"
+import type { Redacted } from "effect"
+import { Effect, Option } from "effect"
 import { Accounts } from "./Accounts.js"
 import { AdminApi } from "./Api.js"
 import { Clients } from "./Clients.js"
@@ -21,11 +25,24 @@ export const OAuthHttpLive = ErrataServer.group(AdminApi, "oauth", (handlers) =>
     const clients = yield* Clients
     const tokens = yield* Tokens
     const accounts = yield* Accounts
+
+    /** The client of the request: its credentials in the form, else in `Authorization: Basic` (RFC 6749 §2.3.1). */
+    const clientOf = (
+      request: HttpServerRequest.HttpServerRequest,
+      form: { readonly clientId?: string; readonly clientSecret?: Redacted.Redacted<string> }
+    ) =>
+      form.clientId !== undefined && form.clientSecret !== undefined
+        ? clients.authenticate(form.clientId, form.clientSecret)
+        : Option.match(Authentication.basicCredentials(request.headers.authorization), {
+          onNone: () => Effect.fail(new UnauthorizedClient({ message: "Client authentication failed" })),
+          onSome: ({ password, username }) => clients.authenticate(username, password)
+        })
+
     return handlers
-      .handle("token", ({ payload }) =>
+      .handle("token", ({ payload, request }) =>
         Effect.gen(function*() {
           yield* noStore
-          const client = yield* clients.authenticate(payload.clientId, payload.clientSecret)
+          const client = yield* clientOf(request, payload)
           switch (payload.grantType) {
             case "client_credentials":
               return yield* tokens.issue({ client, userId: undefined, scopes: narrowScopes(client.scopes, payload.scope) })
@@ -37,7 +54,6 @@ export const OAuthHttpLive = ErrataServer.group(AdminApi, "oauth", (handlers) =>
               return yield* tokens.refresh(client, payload.refreshToken, payload.scope)
           }
         }))
-      .handle("revoke", ({ payload }) =>
-        Effect.flatMap(clients.authenticate(payload.clientId, payload.clientSecret), (client) =>
-          tokens.revoke(client, payload.token)))
+      .handle("revoke", ({ payload, request }) =>
+        Effect.flatMap(clientOf(request, payload), (client) => tokens.revoke(client, payload.token)))
   }))

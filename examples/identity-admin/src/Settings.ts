@@ -19,8 +19,6 @@ export interface Settings {
   readonly secureCookies: boolean
 }
 
-export class SecuritySettings extends Context.Tag("identity-admin/SecuritySettings")<SecuritySettings, Settings>() {}
-
 export const defaults: Settings = {
   accessTokenTtl: Duration.hours(1),
   refreshTokenTtl: Duration.days(30),
@@ -31,6 +29,11 @@ export const defaults: Settings = {
   sessionAbsoluteTimeout: Duration.hours(12),
   secureCookies: false
 }
+
+/** The settings in use: `defaults` unless a layer provides others. */
+export class SecuritySettings extends Context.Reference<SecuritySettings>()("identity-admin/SecuritySettings", {
+  defaultValue: (): Settings => defaults
+}) {}
 
 export const layer = (settings: Partial<Settings> = {}): Layer.Layer<SecuritySettings> =>
   Layer.succeed(SecuritySettings, { ...defaults, ...settings })

@@ -11,7 +11,7 @@ import { Authentication as Contract, OAuth } from "@errata/domain"
 import type { AccountDisabled, DatabaseError, UserLocked, UserSuspended } from "@errata/domain/Errors"
 import { InvalidToken, TokenExpired, TokenRevoked } from "@errata/domain/Errors"
 import { Authentication } from "@errata/server"
-import { Clock, Duration, Effect, Option, Redacted } from "effect"
+import { Clock, Data, Duration, Effect, Option, Redacted } from "effect"
 import { randomUUID } from "node:crypto"
 import { Accounts, stateOf } from "./Accounts.js"
 import type { OAuthClient } from "./Client.js"
@@ -47,6 +47,9 @@ interface RefreshRow {
   readonly revoked_at: number | null
   readonly used_at: number | null
 }
+
+/** A refresh token presented again: its family is to be revoked. */
+class Reused extends Data.TaggedError("Reused")<{ readonly family: string }> {}
 
 const words = (text: string | null): ReadonlyArray<string> => text === null || text === "" ? [] : text.split(" ")
 
@@ -128,7 +131,10 @@ export class Tokens extends Effect.Service<Tokens>()("identity-admin/Tokens", {
     const revokeFamily = (family: string, now: number) =>
       sql`UPDATE tokens SET revoked_at = ${now} WHERE family = ${family} AND revoked_at IS NULL`
 
-    /** New tokens for a refresh token, which is used up; one used before revokes its family. */
+    /**
+     * New tokens for a refresh token, which is used up; one used before revokes its family. All of it is one
+     * transaction: a refresh that fails to issue leaves its token unused, for the client's retry.
+     */
     const refresh = (
       client: OAuthClient,
       refreshToken: Redacted.Redacted<string>,
@@ -149,18 +155,14 @@ export class Tokens extends Effect.Service<Tokens>()("identity-admin/Tokens", {
         }
         if (row.revoked_at !== null) return yield* Effect.fail(new TokenRevoked({ message: "The token has been revoked" }))
         const now = yield* Clock.currentTimeMillis
-        const reused = new TokenRevoked({ message: "The refresh token was already used; every token of its grant is revoked" })
-        if (row.used_at !== null) {
-          yield* revokeFamily(row.family, now)
-          return yield* Effect.fail(reused)
-        }
+        if (row.used_at !== null) return yield* Effect.fail(new Reused({ family: row.family }))
         if (Number(row.expires_at) <= now) return yield* Effect.fail(new TokenExpired({ message: "The token has expired" }))
         // Used up in one statement: of two concurrent refreshes with the same token, one wins and the other is a reuse.
         const used = yield* sql`UPDATE tokens SET used_at = ${now} WHERE hash = ${hash} AND used_at IS NULL RETURNING hash`
-        if (used.length === 0) {
-          yield* revokeFamily(row.family, now)
-          return yield* Effect.fail(reused)
-        }
+        if (used.length === 0) return yield* Effect.fail(new Reused({ family: row.family }))
+        // A family revoked meanwhile (its reuse seen by another instance) issues nothing more.
+        const revoked = yield* sql`SELECT 1 FROM tokens WHERE family = ${row.family} AND revoked_at IS NOT NULL LIMIT 1`
+        if (revoked.length > 0) return yield* Effect.fail(new TokenRevoked({ message: "The token has been revoked" }))
         if (row.user_id !== null) {
           const users = yield* sql<{ status: string; locked_until: number | null }>`
             SELECT status, locked_until FROM users WHERE id = ${row.user_id}`
@@ -172,7 +174,17 @@ export class Tokens extends Effect.Service<Tokens>()("identity-admin/Tokens", {
           { client, userId: row.user_id ?? undefined, scopes: narrowScopes(words(row.scopes), scope) },
           row.family
         )
-      }).pipe(orDatabaseError)
+      }).pipe(
+        sql.withTransaction,
+        // A reuse revokes the family once the transaction is over: its own writes are rolled back.
+        Effect.catchTag("Reused", ({ family }) =>
+          Effect.flatMap(Clock.currentTimeMillis, (now) => revokeFamily(family, now)).pipe(
+            Effect.zipRight(Effect.fail(
+              new TokenRevoked({ message: "The refresh token was already used; every token of its grant is revoked" })
+            ))
+          )),
+        orDatabaseError
+      )
 
     /**
      * Revokes a token of the client (RFC 7009 §2.1): a refresh token with every token of its family, an access token

@@ -43,6 +43,9 @@ const userFromRow = Schema.transform(UserRow, Schema.encodedSchema(User), {
   encode: (user) => user
 }).pipe(Schema.compose(User))
 
+/** Now, as the `created_at` and `updated_at` columns hold it. */
+const timestamp = Effect.map(Clock.currentTimeMillis, (now) => new Date(now).toISOString())
+
 /** Users in the SQL database. */
 export class UsersRepository extends Effect.Service<UsersRepository>()("identity-admin/UsersRepository", {
   effect: Effect.gen(function*() {
@@ -81,7 +84,7 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
 
     const insert = (user: NewUser): Effect.Effect<User, EmailAlreadyExists | DatabaseError> =>
       Effect.gen(function*() {
-        const now = new Date().toISOString()
+        const now = yield* timestamp
         yield* sql`INSERT INTO users ${
           sql.insert({
             id: user.id,
@@ -109,7 +112,7 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
 
     const update = (id: UserId, changes: UserChanges): Effect.Effect<Option.Option<User>, EmailAlreadyExists | DatabaseError> =>
       Effect.gen(function*() {
-        const set: Record<string, string> = { updated_at: new Date().toISOString() }
+        const set: Record<string, string> = { updated_at: yield* timestamp }
         if (changes.email !== undefined) set.email = changes.email
         if (changes.name !== undefined) set.name = changes.name
         if (changes.passwordHash !== undefined) set.password_hash = changes.passwordHash
@@ -123,7 +126,7 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
     const setStatus = (id: UserId, status: UserStatus): Effect.Effect<Option.Option<User>, DatabaseError> =>
       Effect.gen(function*() {
         const updated = yield* sql<{ id: string }>`UPDATE users SET status = ${status}, locked_until = NULL,
-          updated_at = ${new Date().toISOString()} WHERE id = ${id} RETURNING id`
+          updated_at = ${yield* timestamp} WHERE id = ${id} RETURNING id`
         return updated.length === 0 ? Option.none() : yield* findRow(id)
       }).pipe(orDatabaseError)
 
@@ -132,7 +135,6 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
       sql.withTransaction(Effect.gen(function*() {
         yield* sql`DELETE FROM sessions WHERE user_id = ${id}`
         yield* sql`DELETE FROM tokens WHERE user_id = ${id}`
-        yield* sql`DELETE FROM login_failures WHERE user_id = ${id}`
         const rows = yield* sql<{ id: string }>`DELETE FROM users WHERE id = ${id} RETURNING id`
         return rows.length > 0
       })).pipe(orDatabaseError)

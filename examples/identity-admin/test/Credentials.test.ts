@@ -93,7 +93,9 @@ describe("Credentials", () => {
 
         const login = new Login({ email: "val@example.com", password: Redacted.make("wrong-pass1") })
         yield* failsWith(client.session.login({ payload: login }), InvalidCredentials)
-        assert.strictEqual(yield* count("SELECT COUNT(*) AS n FROM login_failures"), 1)
+        // One attempt, counted once, and no token renewed for it.
+        assert.strictEqual(yield* count("SELECT failed_logins AS n FROM users WHERE email = 'val@example.com'"), 1)
+        assert.strictEqual(yield* count(accessTokens), issued)
       })
     ))
 

@@ -58,6 +58,36 @@ describe("Tokens", () => {
       assert.strictEqual(errorOf(yield* refresh(rotated.refresh_token)), "token_revoked")
     }).pipe(Effect.provide(service())))
 
+  it.effect("let one of two concurrent refreshes with the same token win; the other is a reuse, which revokes both", () =>
+    Effect.gen(function*() {
+      yield* createUser({ email: "ivy@example.com", password: "s3cretpass" })
+      const issued = yield* userTokens("ivy@example.com", "s3cretpass")
+      const answers = yield* Effect.all([refresh(issued.refresh_token!), refresh(issued.refresh_token!)], { concurrency: 2 })
+      const won = answers.filter((answer) => answer.status === 200)
+      assert.strictEqual(won.length, 1)
+      assert.deepStrictEqual(answers.filter((answer) => answer.status !== 200).map(errorOf), ["token_revoked"])
+      assert.strictEqual(errorOf(yield* me(JSON.parse(won[0]!.body).access_token)), "token_revoked")
+    }).pipe(Effect.provide(service())))
+
+  it.effect("take the client's credentials in Authorization: Basic as well as in the form (RFC 6749 §2.3.1)", () =>
+    Effect.gen(function*() {
+      const basic = (id: string, secret: string) =>
+        Testing.send(
+          HttpClientRequest.post("/oauth/token").pipe(
+            HttpClientRequest.basicAuth(encodeURIComponent(id), encodeURIComponent(secret)),
+            HttpClientRequest.bodyUrlParams({ grant_type: "client_credentials" })
+          )
+        )
+      const issued = yield* basic(admin.clientId, admin.clientSecret)
+      assert.strictEqual(issued.status, 200)
+      assert.strictEqual((yield* me(JSON.parse(issued.body).access_token)).status, 200)
+      assert.strictEqual(errorOf(yield* basic(admin.clientId, "wrong-secret")), "unauthorized_client")
+      assert.strictEqual(
+        errorOf(yield* Testing.send(HttpClientRequest.post("/oauth/token").pipe(HttpClientRequest.bodyUrlParams({ grant_type: "client_credentials" })))),
+        "unauthorized_client"
+      )
+    }).pipe(Effect.provide(service())))
+
   it.effect("bind a refresh token to its client, and give a client's own grant no refresh token (RFC 6749 §4.4.3)", () =>
     Effect.gen(function*() {
       yield* createUser({ email: "sam@example.com", password: "s3cretpass" })
@@ -112,22 +142,57 @@ describe("Tokens", () => {
   it.scopedLive("are stored hashed: the database holds no usable token or secret", () =>
     Effect.gen(function*() {
       const filename = tempDatabase()
-      const { issued, session } = yield* Effect.gen(function*() {
+      const { issued, repeated, session } = yield* Effect.gen(function*() {
         yield* createUser({ email: "hal@example.com", password: "s3cretpass" })
         const session = yield* login("hal@example.com", "s3cretpass")
-        return { issued: yield* userTokens("hal@example.com", "s3cretpass"), session }
+        // With an Idempotency-Key, as the client sends on every POST: the token endpoint ignores it, and keeps nothing.
+        const keyed = HttpClientRequest.post("/oauth/token").pipe(
+          HttpClientRequest.setHeader("idempotency-key", "same-key"),
+          HttpClientRequest.bodyUrlParams({
+            grant_type: "password",
+            client_id: admin.clientId,
+            client_secret: admin.clientSecret,
+            username: "hal@example.com",
+            password: "s3cretpass"
+          })
+        )
+        const [first, second] = [yield* Testing.send(keyed), yield* Testing.send(keyed)]
+        assert.isUndefined(second.headers["idempotent-replayed"])
+        // A create with a key is kept for its repeats: its answer, which holds no password.
+        const created = yield* Testing.send(
+          json("POST", "/api/admin/users", JSON.stringify({ email: "hal2@example.com", name: "Hal", password: "s3cretpass2" })).pipe(
+            withToken(yield* adminToken()),
+            HttpClientRequest.setHeader("idempotency-key", "create-hal2")
+          )
+        )
+        assert.strictEqual(created.status, 201)
+        return { issued: JSON.parse(first.body), repeated: JSON.parse(second.body), session }
       }).pipe(Effect.provide(service({ database: { filename } })))
+      assert.notStrictEqual(repeated.access_token, issued.access_token)
       const rows = yield* Effect.flatMap(SqliteClient.SqliteClient, (sql) =>
         Effect.all([
           sql`SELECT * FROM tokens`,
           sql`SELECT * FROM clients`,
           sql`SELECT * FROM sessions`,
-          sql`SELECT * FROM users`
+          sql`SELECT * FROM users`,
+          sql`SELECT * FROM errata_idempotency_keys`
         ])).pipe(Effect.provide(SqliteClient.layer({ filename })))
+      assert.strictEqual(rows[4].length, 1)
       assert.isAbove(rows[0].length, 0)
       const dump = JSON.stringify(rows)
       const sessionId = session.cookie.split("=")[1]!
-      for (const secret of [issued.access_token, issued.refresh_token!, admin.clientSecret, "s3cretpass", sessionId, session.csrfToken]) {
+      for (
+        const secret of [
+          issued.access_token,
+          issued.refresh_token,
+          repeated.access_token,
+          admin.clientSecret,
+          "s3cretpass",
+          "s3cretpass2",
+          sessionId,
+          session.csrfToken
+        ]
+      ) {
         assert.notInclude(dump, secret)
       }
     }))
@@ -174,6 +239,15 @@ describe("Lockout", () => {
       for (let i = 0; i < 4; i++) assert.strictEqual(yield* attempt("wrong-pass1"), "invalid_credentials")
       assert.isUndefined(yield* attempt("s3cretpass"))
     }).pipe(Effect.provide(service())), { timeout: 60_000 })
+
+  it.effect("counts concurrent guesses one by one: of twenty at once, five are checked, and the account locks", () =>
+    Effect.gen(function*() {
+      yield* createUser({ email: "lou@example.com", password: "s3cretpass" })
+      const answers = yield* Effect.all(Array.from({ length: 20 }, () => attempt("wrong-pass1")), { concurrency: "unbounded" })
+      assert.strictEqual(answers.filter((code) => code === "invalid_credentials").length, 5)
+      assert.strictEqual(answers.filter((code) => code === "user_locked").length, 15)
+      assert.strictEqual(yield* attempt("s3cretpass"), "user_locked")
+    }).pipe(Effect.provide(service())))
 
   it.effect("answers an unknown email like a wrong password, and tells an account's state only to its owner", () =>
     Effect.gen(function*() {

@@ -17,6 +17,16 @@ const start = (env: Record<string, string>) =>
     stdio: ["ignore", "pipe", "pipe"]
   })
 
+/** Runs one of the service's scripts as the README does; resolves with its exit code and output. */
+const script = (file: string, args: ReadonlyArray<string>, env: Record<string, string>) =>
+  new Promise<{ readonly code: number | null; readonly output: string }>((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", file, ...args], { cwd: root, env: { ...process.env, ...env } })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk))
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk))
+    child.once("exit", (code) => resolve({ code, output }))
+  })
+
 /** The variables of an env file: `NAME=value` lines. */
 const readEnvFile = (path: string) =>
   Object.fromEntries(readFileSync(path, "utf8").trim().split("\n").map((line) => line.split(/=(.*)/s).slice(0, 2)))
@@ -25,7 +35,12 @@ describe("pnpm start", () => {
   it("runs the reference service from the environment, on its SQLite file, with a bootstrap client to get a token with", async () => {
     const port = await freePort()
     const directory = mkdtempSync(join(tmpdir(), "errata-start-"))
-    const child = start({ PORT: String(port), ERRATA_WIRE_FORMAT: "code-message", DATABASE_URL: `file:${directory}/app.db` })
+    const child = start({
+      PORT: String(port),
+      ERRATA_WIRE_FORMAT: "code-message",
+      DATABASE_URL: `file:${directory}/app.db`,
+      ERRATA_WEBHOOK_SECRETS: "whsec_start_new,whsec_start_old"
+    })
     let stdout = ""
     child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk))
     const written = (text: string, what: string) =>
@@ -93,6 +108,21 @@ describe("pnpm start", () => {
       for (const path of ["/health", "/ready", "/openapi.json", "/docs"]) {
         assert.strictEqual((await fetch(base + path)).status, 200, path)
       }
+
+      // The README's scripts: an administrator's client with the bootstrap credentials, and the HR system's webhook.
+      const admin = await script("examples/identity-admin/src/adminClient.ts", [], {
+        ERRATA_URL: base,
+        ERRATA_CLIENT_ID: ERRATA_CLIENT_ID!,
+        ERRATA_CLIENT_SECRET: ERRATA_CLIENT_SECRET!
+      })
+      assert.strictEqual(admin.code, 0, admin.output)
+      assert.match(admin.output, /^created ann@example\.com\nusr_[0-9a-f]{32} ann@example\.com member active\n$/)
+      const hr = await script("examples/identity-admin/src/hrWebhook.ts", ["user.suspended", "ann@example.com"], {
+        ERRATA_URL: base,
+        ERRATA_WEBHOOK_SECRET: "whsec_start_old"
+      })
+      assert.strictEqual(hr.code, 0, hr.output)
+      assert.match(hr.output, /^user\.suspended: usr_[0-9a-f]{32} ann@example\.com suspended\n$/)
     } finally {
       child.kill("SIGTERM")
     }

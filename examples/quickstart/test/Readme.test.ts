@@ -11,8 +11,8 @@ const blocks = Array.from(readme.matchAll(/(?:<!-- file: (\S+) -->\n)?```(?:ts|t
   code: match[2]!
 }))
 
-/** The folders whose TypeScript the test command compiles (`examples/quickstart/tsconfig.*.json`). */
-const compiled = /^examples\/quickstart\/(src|test)\/[\w.-]+\.ts$/
+/** The folders whose TypeScript the test command compiles (each example's `tsconfig.*.json`). */
+const compiled = /^examples\/(quickstart|identity-admin)\/(src|test)\/[\w.-]+\.ts$/
 
 describe("The README's TypeScript", () => {
   it("has blocks to check", () => assert.isAtLeast(blocks.length, 5))
