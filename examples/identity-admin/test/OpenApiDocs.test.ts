@@ -117,6 +117,12 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
       assert.deepStrictEqual(unauthorizedClient.required, ["error", "error_description"])
       assert.notProperty(unauthorizedClient.properties, "request_id")
       assert.property(token.requestBody.content, "application/x-www-form-urlencoded")
+      // Idempotency-Key where the server keeps keys, and not where the answer holds a secret.
+      const keyOf = (operation: any) => (operation.parameters ?? []).find((p: any) => p.name === "Idempotency-Key")
+      assert.deepInclude(keyOf(document.paths["/api/admin/users"].post), { in: "header", required: false })
+      assert.isUndefined(keyOf(document.paths["/api/admin/users"].get))
+      assert.isUndefined(keyOf(token))
+      assert.isUndefined(keyOf(document.paths["/api/session"].post))
     }))
 
   it.effect("serves a docs page", () =>

@@ -122,6 +122,15 @@ export const make = (
         idempotent: unsafeMethods.has(endpoint.method) && !keyIgnored && (options.idempotent || keyRequired),
         rate_limit: options.rateLimited
       }
+      if (applies.idempotent) {
+        operation.parameters = [...(operation.parameters ?? []), {
+          name: IdempotencyHeader.header,
+          in: "header",
+          required: keyRequired,
+          description: "One key per logical request, the same on every retry: a repeat gets the first response.",
+          schema: { type: "string", minLength: 1, maxLength: IdempotencyHeader.maxKeyLength }
+        }]
+      }
       if (scopes.length > 0 && Array.isArray(operation.security)) {
         operation.security = operation.security.map((requirement: Record<string, Array<string>>) =>
           Object.fromEntries(Object.keys(requirement).map((scheme) => [scheme, [...scopes]]))

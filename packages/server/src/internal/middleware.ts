@@ -345,10 +345,10 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         )
     }
 
-    // Only the request's handling proper (reading the body, the handler) can be interrupted: by the caller hanging up,
-    // or by the deadline. What the middleware does around it runs to its end.
+    // The platform runs a request uninterruptibly, and the router its route interruptibly: only the route (reading the
+    // body, the handler) can be interrupted, by the caller hanging up or by the deadline.
     return (app: HttpApp.Default): HttpApp.Default =>
-      Effect.uninterruptibleMask((restore) => Effect.gen(function*() {
+      Effect.gen(function*() {
         const request = yield* HttpServerRequest.HttpServerRequest
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
         routes ??= RouteTable.make(yield* router.router, endpoints)
@@ -416,8 +416,8 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           // at once), so the caller hanging up does not stop it: it runs to its end (or to the deadline), and its
           // response is kept for the retry.
           const exit: Exit.Exit<HttpServerResponse.HttpServerResponse, unknown> = idempotent === undefined
-            ? yield* restore(run)
-            : yield* Fiber.join(yield* Effect.forkDaemon(restore(run)))
+            ? yield* run
+            : yield* Fiber.join(yield* Effect.forkDaemon(run))
           clearTimeout(state.timer)
           if (Exit.isSuccess(exit)) {
             if (idempotent?.scope !== undefined) yield* settle(idempotent, storable(yield* asSent(request, exit.value)))
@@ -491,5 +491,5 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           contentLength: Buffer.byteLength(wire.body),
           headers: answerHeaders
         })
-      }))
+      })
   })
