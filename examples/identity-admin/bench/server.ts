@@ -19,7 +19,9 @@
  */
 import autocannon from "autocannon"
 import { spawn, spawnSync } from "node:child_process"
-import { availableParallelism } from "node:os"
+import { mkdtempSync } from "node:fs"
+import { availableParallelism, tmpdir } from "node:os"
+import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { freePort } from "./freePort.js"
 import { authorization } from "./token.js"
@@ -38,7 +40,7 @@ if (pinned) spawnSync("taskset", ["-a", "-p", "-c", `0-${cpus - 2}`, String(proc
  * not through this process: the log lines of thousands of error responses would otherwise compete with autocannon
  * for the same cores.
  */
-const start = async (kind: string, env: Record<string, string> = {}) => {
+const start = async (kind: string, env: Record<string, string> = {}, headers?: Record<string, string>) => {
   const port = await freePort()
   const command = [process.execPath, "--import", "tsx", fileURLToPath(new URL("servers.ts", import.meta.url)), kind, String(port)]
   const [file, ...args] = pinned ? ["taskset", "-c", serverCpu, ...command] : command
@@ -55,7 +57,7 @@ const start = async (kind: string, env: Record<string, string> = {}) => {
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
   }
-  return { url, headers: kind === "raw" ? {} : await authorization(url), stop: () => child.kill("SIGTERM") }
+  return { url, headers: headers ?? (kind === "raw" ? {} : await authorization(url)), stop: () => child.kill("SIGTERM") }
 }
 
 interface Scenario {
@@ -89,13 +91,15 @@ console.log(
   }\n`
 )
 
+const limitedDatabase = join(mkdtempSync(join(tmpdir(), "errata-bench-")), "limited.db")
 const servers = {
   errata: await start("errata", { ERRATA_RATE_LIMIT: "0" }),
   native: await start("native"),
   raw: await start("raw"),
-  underLimit: await start("errata", { ERRATA_RATE_LIMIT: "1000000000" }),
-  overLimit: await start("errata", { ERRATA_RATE_LIMIT: "1" })
+  underLimit: await start("errata", { ERRATA_RATE_LIMIT: "1000000000", BENCH_DATABASE: limitedDatabase })
 }
+// A limit of one request leaves none for the token endpoint: this server shares the other's database and token.
+const overLimit = await start("errata", { ERRATA_RATE_LIMIT: "1", BENCH_DATABASE: limitedDatabase }, servers.underLimit.headers)
 
 try {
   const created = await fetch(`${servers.errata.url}/api/admin/users`, {
@@ -115,7 +119,7 @@ try {
   const errataUser = scenario("errata: unknown user (404 user_not_found, SQLite)", servers.errata, "/api/admin/users/usr_nobody")
   const nativeUser = scenario("HttpApi native: unknown user (404, SQLite)", servers.native, "/api/admin/users/usr_nobody")
   const success = scenario("errata, rate limited: success (200 list)", servers.underLimit, "/api/admin/users?limit=1")
-  const rejected = scenario("errata, rate limited: over the limit (429)", servers.overLimit, "/api/admin/users?limit=1")
+  const rejected = scenario("errata, rate limited: over the limit (429)", overLimit, "/api/admin/users?limit=1")
   const existing = scenario("errata: existing user (200, SQLite)", servers.errata, `/api/admin/users/${id}`)
   const raw = scenario("node:http: same 404 bytes", servers.raw, "/api/nowhere")
   // The sides of each comparison run back to back, in reverse order every other round. (node:http's figure is only
@@ -166,5 +170,5 @@ try {
   await duel("errata unknown-user 404 ÷ HttpApi native 404", errataUser, nativeUser)
   await duel("errata 429 ÷ errata success (rate limited)", rejected, success)
 } finally {
-  for (const server of Object.values(servers)) server.stop()
+  for (const server of [...Object.values(servers), overLimit]) server.stop()
 }

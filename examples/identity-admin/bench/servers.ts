@@ -23,7 +23,8 @@ import { Tokens } from "../src/Tokens.js"
 
 const [kind, portText] = process.argv.slice(2)
 const port = Number(portText)
-const database = { filename: join(mkdtempSync(join(tmpdir(), "errata-bench-")), "bench.db") }
+/** `BENCH_DATABASE` lets two servers share one SQLite file, and so the tokens it holds. */
+const database = { filename: process.env.BENCH_DATABASE ?? join(mkdtempSync(join(tmpdir(), "errata-bench-")), "bench.db") }
 /** The client the bench gets its token with (`server.ts`'s `benchClient`). */
 const bootstrap = { clientId: "bench", clientSecret: Redacted.make("bench-secret") }
 
