@@ -9,6 +9,7 @@ import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
 import { Config, Effect, Layer } from "effect"
 import { mkdirSync } from "node:fs"
 import { dirname } from "node:path"
+import * as Migrations from "./Migrations.js"
 
 /** Where the SQLite file is, and how it is opened. */
 export interface Options {
@@ -26,66 +27,6 @@ export const filenameFromUrl = (url: string | undefined): string => {
   if (url.startsWith("file:")) return decodeURIComponent(url.slice("file:".length).replace(/^\/\/(?=\/)/, ""))
   throw new Error(`DATABASE_URL must be file:PATH (SQLite); got a URL with another scheme`)
 }
-
-/** The schema, one migration at a time. */
-export const migrations = SqliteMigrator.fromRecord({
-  "0001_create_users": Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    yield* sql`
-      CREATE TABLE users (
-        id TEXT PRIMARY KEY,
-        email TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        password_hash TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      )
-    `
-  }),
-  "0002_security": Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    yield* sql`ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active'`
-    yield* sql`ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'member'`
-    yield* sql`ALTER TABLE users ADD COLUMN locked_until INTEGER`
-    yield* sql`ALTER TABLE users ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0`
-    yield* sql`ALTER TABLE users ADD COLUMN failed_since INTEGER`
-    yield* sql`
-      CREATE TABLE clients (
-        id TEXT PRIMARY KEY,
-        secret_hash TEXT NOT NULL,
-        name TEXT NOT NULL,
-        scopes TEXT NOT NULL,
-        roles TEXT NOT NULL,
-        disabled INTEGER NOT NULL DEFAULT 0,
-        created_at INTEGER NOT NULL
-      )
-    `
-    yield* sql`
-      CREATE TABLE tokens (
-        hash TEXT PRIMARY KEY,
-        kind TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        user_id TEXT,
-        scopes TEXT NOT NULL,
-        family TEXT NOT NULL,
-        expires_at INTEGER NOT NULL,
-        revoked_at INTEGER,
-        used_at INTEGER,
-        created_at INTEGER NOT NULL
-      )
-    `
-    yield* sql`CREATE INDEX tokens_by_family ON tokens (family)`
-    yield* sql`
-      CREATE TABLE sessions (
-        id_hash TEXT PRIMARY KEY,
-        user_id TEXT NOT NULL,
-        csrf_hash TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        last_seen_at INTEGER NOT NULL
-      )
-    `
-  })
-})
 
 /**
  * A client whose every statement fails, for a database that could not be opened: the service stays up, and each
@@ -116,7 +57,7 @@ export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient> => {
   }))
   const migrated = options.readonly
     ? Layer.empty
-    : SqliteMigrator.layer({ loader: migrations })
+    : SqliteMigrator.layer({ loader: Migrations.loader })
   return Layer.mergeAll(migrated, busyTimeout).pipe(
     Layer.provideMerge(client),
     Layer.provide(NodeContext.layer),
