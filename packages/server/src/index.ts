@@ -3,6 +3,13 @@
  */
 
 /**
+ * Admission control: a bound on requests in flight and a maintenance switch, answered 503 before routing.
+ *
+ * @since 0.1.0
+ */
+export * as Admission from "./Admission.js"
+
+/**
  * The server's side of `Authentication`: bearer tokens, session cookies with CSRF, scopes, challenges.
  *
  * @since 0.1.0

@@ -7,7 +7,7 @@ import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import type { WireFormat } from "@errata/domain"
 import { CatalogError } from "@errata/domain"
-import { InternalError, NotFound, RateLimitExceeded, Timeout } from "@errata/domain/Errors"
+import { InternalError, NotFound, RateLimitExceeded, ServiceUnavailable, Timeout } from "@errata/domain/Errors"
 import { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
 import { Cause, Data, Option } from "effect"
 
@@ -96,6 +96,23 @@ const payloadTooLarge = (limit: number) =>
 /** A request over its client's rate limit. */
 export const rateLimited = (retryAfter: number): Classified =>
   answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
+
+const overloaded = new Map<number, Classified>()
+const maintenance = new Map<number, Classified>()
+
+/** A request admission turned away: the server is at its bound, or in maintenance. One answer per delay, reused. */
+export const unavailable = (reason: "overloaded" | "maintenance", retryAfter: number): Classified => {
+  const answers = reason === "overloaded" ? overloaded : maintenance
+  let found = answers.get(retryAfter)
+  if (found === undefined) {
+    const message = reason === "overloaded"
+      ? "The service is handling too many requests; try again shortly"
+      : "The service is down for maintenance; try again later"
+    found = answer(new ServiceUnavailable({ message, retryAfter }, trusted))
+    answers.set(retryAfter, found)
+  }
+  return found
+}
 
 /** One answer for every unknown route: it carries nothing of the request (the request id goes on the wire apart). */
 const unknownRoute = answer(new NotFound({ message: "No such endpoint" }, trusted))

@@ -17,6 +17,7 @@ import { Conflict, InvalidRequest, ServiceUnavailable, UnprocessableEntity } fro
 import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, Fiber, FiberId, FiberRef, HashSet, Option } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { IncomingMessage } from "node:http"
+import { Admission, type Ticket } from "../Admission.js"
 import { ErrataConfig } from "../ErrataConfig.js"
 import { ErrorHeaders } from "../ErrorHeaders.js"
 import * as Idempotency from "../Idempotency.js"
@@ -24,7 +25,7 @@ import { RateLimit } from "../RateLimit.js"
 import * as RequestId from "../RequestId.js"
 import * as DebugInfo from "./debugInfo.js"
 import type { Classified } from "./failure.js"
-import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut } from "./failure.js"
+import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut, unavailable } from "./failure.js"
 import * as RouteTable from "./routeTable.js"
 
 /**
@@ -292,6 +293,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
     const endpoints = RouteTable.endpointsOf(api)
     const overrides = Array.from(endpoints.values()).flatMap(({ format }) => format === undefined ? [] : [format])
     yield* checkCarriable(api, [...config.formats, ...overrides])
+    const admission = Option.getOrUndefined(yield* Effect.serviceOption(Admission))
     const rateLimit = yield* Effect.serviceOption(RateLimit)
     const idempotency = Option.getOrUndefined(yield* Effect.serviceOption(Idempotency.Idempotency))
     const errorHeaders = Option.getOrUndefined(yield* Effect.serviceOption(ErrorHeaders))
@@ -347,22 +349,23 @@ export const make = (api: HttpApi.HttpApi.Any) =>
 
     // The platform runs a request uninterruptibly, and the router its route interruptibly: only the route (reading the
     // body, the handler) can be interrupted, by the caller hanging up or by the deadline.
-    return (app: HttpApp.Default): HttpApp.Default =>
+    const serve = (app: HttpApp.Default, request: HttpServerRequest.HttpServerRequest, ticket: Ticket | undefined) =>
       Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
         routes ??= RouteTable.make(yield* router.router, endpoints)
         const route = routes.find(request.method, request.url)
         const endpoint = route?.endpoint
         const format = endpoint?.format ?? config.formatFor(request.headers.accept)
 
-        const decision = Option.isSome(rateLimit) ? yield* rateLimit.value.check(request) : undefined
+        const decision = Option.isSome(rateLimit) && ticket?.admitted !== false ? yield* rateLimit.value.check(request) : undefined
         const limitHeaders = decision?.headers ?? {}
         const key = keyOf(request, endpoint)
         let failure: Classified
         let rejected: BodyRejected | undefined
         let idempotent: IdempotentRequest | undefined
-        if (decision !== undefined && !decision.allowed) {
+        if (ticket !== undefined && !ticket.admitted) {
+          failure = unavailable(ticket.reason, ticket.retryAfter)
+        } else if (decision !== undefined && !decision.allowed) {
           failure = rateLimited(decision.retryAfter)
         } else if (route === undefined) {
           failure = noRoute(routes.allowedMethods(request.url))
@@ -491,5 +494,13 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           contentLength: Buffer.byteLength(wire.body),
           headers: answerHeaders
         })
+      })
+
+    return (app: HttpApp.Default): HttpApp.Default =>
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+        if (admission === undefined) return serve(app, request, undefined)
+        const ticket = admission.enter(request)
+        const { release } = ticket as { readonly release?: () => void }
+        return release === undefined ? serve(app, request, ticket) : Effect.ensuring(serve(app, request, ticket), Effect.sync(release))
       })
   })
