@@ -10,7 +10,7 @@ import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Authentication, WireFormat } from "@errata/domain"
 import { InvalidToken, NotFound, ServiceUnavailable } from "@errata/domain/Errors"
-import { Logging } from "@errata/server"
+import { Admission, Logging } from "@errata/server"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { createServer } from "node:http"
 import { mkdtempSync } from "node:fs"
@@ -54,7 +54,12 @@ if (kind === "raw") {
   const app = kind === "native"
     ? HttpApiBuilder.serve().pipe(
       HttpServer.withLogAddress,
-      Layer.provide(HttpApiBuilder.api(AdminApi).pipe(Layer.provide(IdentityAdmin.handlers), Layer.provide(nativeAuthentication))),
+      Layer.provide(
+        HttpApiBuilder.api(AdminApi).pipe(
+          Layer.provide(IdentityAdmin.handlers),
+          Layer.provide(Layer.merge(nativeAuthentication, Admission.layer()))
+        )
+      ),
       Layer.provide(IdentityAdmin.foundation({ database, settings: Settings.layer(), bootstrap }))
     )
     : IdentityAdmin.layer({ database, bootstrap, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })

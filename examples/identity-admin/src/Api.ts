@@ -20,7 +20,9 @@ import {
   Forbidden,
   InvalidCredentials,
   InvalidEmail,
+  InvalidParameter,
   InvalidPassword,
+  ServerError,
   ServiceUnavailable,
   UserLocked,
   UserNotFound,
@@ -60,6 +62,7 @@ export class UsersApi extends HttpApiGroup.make("users")
     HttpApiEndpoint.get("list", "/api/admin/users")
       .setUrlParams(UserListParams)
       .addSuccess(UserPage)
+      .addError(InvalidParameter)
       .addError(Forbidden)
       .annotateContext(read)
   )
@@ -157,8 +160,11 @@ export class WebhooksApi extends HttpApiGroup.make("webhooks")
   .addError(DatabaseError)
 {}
 
-/** The token endpoint and revocation (RFC 6749, RFC 7009), answering in RFC 6749's error shape. */
-export class OAuthApi extends OAuth.Group.addError(DatabaseError) {}
+/**
+ * The token endpoint and revocation (RFC 6749, RFC 7009), answering in RFC 6749's error shape; a failure of the
+ * database is `server_error` there.
+ */
+export class OAuthApi extends OAuth.Group.addError(ServerError) {}
 
 export class Health extends Schema.Class<Health>("Health")({ status: Schema.Literal("ok") }) {}
 
@@ -166,6 +172,29 @@ export class Health extends Schema.Class<Health>("Health")({ status: Schema.Lite
 export class HealthApi extends HttpApiGroup.make("health")
   .add(HttpApiEndpoint.get("health", "/health").addSuccess(Health))
   .add(HttpApiEndpoint.get("ready", "/ready").addSuccess(Health).addError(ServiceUnavailable))
+{}
+
+export class Maintenance extends Schema.Class<Maintenance>("Maintenance")({ enabled: Schema.Boolean }) {}
+
+/**
+ * The maintenance switch of this instance: while it is on, every request but the health checks and this switch is
+ * answered 503 `service_unavailable` with `Retry-After`.
+ */
+export class MaintenanceApi extends HttpApiGroup.make("maintenance")
+  .add(
+    HttpApiEndpoint.get("get", "/api/admin/maintenance")
+      .addSuccess(Maintenance)
+      .addError(Forbidden)
+      .annotateContext(Authentication.scopes("service:read"))
+  )
+  .add(
+    HttpApiEndpoint.put("set", "/api/admin/maintenance")
+      .setPayload(Maintenance)
+      .addSuccess(Maintenance)
+      .addError(Forbidden)
+      .annotateContext(Authentication.scopes("service:write"))
+  )
+  .middleware(Authentication.Authentication)
 {}
 
 /** The identity-admin API. */
@@ -176,4 +205,5 @@ export class AdminApi extends ErrataApi.make("admin")
   .add(WebhooksApi)
   .add(OAuthApi)
   .add(HealthApi)
+  .add(MaintenanceApi)
 {}

@@ -6,7 +6,7 @@ import { Schema } from "effect"
 import { Role } from "./User.js"
 
 /** What a token may be used for; a client asks for some of its own at `/oauth/token` (RFC 6749 §3.3). */
-export const Scope = Schema.Literal("users:read", "users:write", "clients:read", "clients:write")
+export const Scope = Schema.Literal("users:read", "users:write", "clients:read", "clients:write", "service:read", "service:write")
 
 export type Scope = typeof Scope.Type
 

@@ -6,7 +6,7 @@
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
 import type { SqlClient } from "@effect/sql"
-import { ErrataConfig, ErrataServer, Idempotency, OpenApiDocs, RateLimit } from "@errata/server"
+import { Admission, ErrataConfig, ErrataServer, Idempotency, OpenApiDocs, RateLimit } from "@errata/server"
 import * as IdempotencyRedis from "@errata/server/IdempotencyRedis"
 import * as IdempotencySql from "@errata/server/IdempotencySql"
 import * as RateLimitRedis from "@errata/server/RateLimitRedis"
@@ -19,6 +19,7 @@ import { Clients } from "./Clients.js"
 import { ClientsHttpLive } from "./ClientsHttp.js"
 import * as Database from "./Database.js"
 import { HealthHttpLive } from "./HealthHttp.js"
+import { exempt, MaintenanceHttpLive } from "./MaintenanceHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
 import { ProvisioningHttpLive } from "./ProvisioningHttp.js"
 import * as Security from "./Security.js"
@@ -45,6 +46,10 @@ export interface Options {
   readonly redisUrl?: string
   /** How long idempotency keys are kept. Default 24 hours. */
   readonly idempotencyTtl?: Idempotency.Options["ttl"]
+  /** Requests worked on at once; past it, 503 `service_unavailable`. Default: no bound. */
+  readonly maxConcurrent?: number
+  /** Whether the service starts in maintenance (`PUT /api/admin/maintenance` turns it off). Default `false`. */
+  readonly maintenance?: boolean
 }
 
 /** Where the bootstrap client's generated secret is written: beside the database file. */
@@ -64,7 +69,8 @@ export const handlers = Layer.mergeAll(
   SessionHttpLive,
   ProvisioningHttpLive,
   OAuthHttpLive,
-  HealthHttpLive
+  HealthHttpLive,
+  MaintenanceHttpLive
 )
 
 const rateLimitLayer = (limit: number | undefined, redisUrl: string | undefined) =>
@@ -110,6 +116,11 @@ const serve = (
     Layer.provide(OpenApiDocs.layer(AdminApi)),
     Layer.provide(ErrataServer.layer(AdminApi).pipe(Layer.provide(handlers))),
     Layer.provide(Layer.mergeAll(
+      Admission.layer({
+        exempt,
+        ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
+        ...(options.maintenance !== undefined ? { maintenance: options.maintenance } : {})
+      }),
       idempotencyLayer(options.redisUrl, options.idempotencyTtl),
       rateLimitLayer(options.rateLimit, options.redisUrl),
       options.config
@@ -124,7 +135,8 @@ export const layer = (options: Options) =>
 /**
  * The service as the environment configures it: `ERRATA_*` (`ErrataConfig`, `Settings.layerConfig`,
  * `ERRATA_BOOTSTRAP_CLIENT_ID`, `ERRATA_BOOTSTRAP_CLIENT_SECRET`, `ERRATA_WEBHOOK_SECRETS` — comma-separated, newest
- * first — and `ERRATA_IDEMPOTENCY_TTL`), `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per minute per client; 0
+ * first — `ERRATA_IDEMPOTENCY_TTL`, `ERRATA_MAX_CONCURRENT` — default 256 requests in flight; 0 turns the bound off —
+ * and `ERRATA_MAINTENANCE`), `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per minute per client; 0
  * turns it off) and `REDIS_URL`.
  */
 export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
@@ -135,6 +147,8 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
   const clientSecret = Option.getOrUndefined(yield* Config.option(Config.redacted("ERRATA_BOOTSTRAP_CLIENT_SECRET")))
   const webhookSecrets = yield* Config.array(Config.string(), "ERRATA_WEBHOOK_SECRETS").pipe(Config.withDefault([]))
   const idempotencyTtl = yield* Config.duration("ERRATA_IDEMPOTENCY_TTL").pipe(Config.withDefault(Duration.hours(24)))
+  const maxConcurrent = yield* Config.integer("ERRATA_MAX_CONCURRENT").pipe(Config.withDefault(256))
+  const maintenance = yield* Config.boolean("ERRATA_MAINTENANCE").pipe(Config.withDefault(false))
   return serve({
     config: ErrataConfig.layerConfig(),
     settings: Settings.layerConfig,
@@ -145,6 +159,8 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
     },
     webhookSecrets: webhookSecrets.filter((secret) => secret !== "").map((secret) => Redacted.make(secret)),
     idempotencyTtl,
+    maintenance,
+    ...(maxConcurrent > 0 ? { maxConcurrent } : {}),
     ...(limit > 0 ? { rateLimit: limit } : {}),
     ...(redisUrl !== undefined ? { redisUrl } : {})
   })

@@ -1,11 +1,12 @@
 /**
  * The HTTP handlers of the token endpoint and of revocation (RFC 6749 §4.3, §4.4, §6; RFC 7009). Every request
  * authenticates its client first, by the form's `client_id` and `client_secret` or by `Authorization: Basic`
- * (`unauthorized_client`, `client_disabled`); a token response is never cached.
+ * (`unauthorized_client`, `client_disabled`); a token response is never cached. A database failure is told in
+ * OAuth's own words, `server_error` (RFC 6749 §4.1.2.1), which OAuth client libraries know.
  */
 import { HttpApp, HttpServerResponse } from "@effect/platform"
 import type { HttpServerRequest } from "@effect/platform"
-import { UnauthorizedClient } from "@errata/domain/Errors"
+import { DatabaseError, ServerError, UnauthorizedClient } from "@errata/domain/Errors"
 import { Authentication, ErrataServer } from "@errata/server"
 import type { Redacted } from "effect"
 import { Effect, Option } from "effect"
@@ -16,6 +17,11 @@ import { narrowScopes } from "./Settings.js"
 import { Tokens } from "./Tokens.js"
 
 /** RFC 6749 §5.1: a response with tokens is not to be stored by anything on its way. */
+const serverError = new ServerError({ message: "The authorization server could not complete the request; try again later" })
+
+const inOAuthWords = <A, E, R>(effect: Effect.Effect<A, E | DatabaseError, R>): Effect.Effect<A, E | ServerError, R> =>
+  Effect.catchIf(effect, (error): error is DatabaseError => error instanceof DatabaseError, () => Effect.fail(serverError)) as any
+
 const noStore = HttpApp.appendPreResponseHandler((_request, response) =>
   Effect.succeed(HttpServerResponse.setHeaders(response, { "cache-control": "no-store", pragma: "no-cache" }))
 )
@@ -53,7 +59,7 @@ export const OAuthHttpLive = ErrataServer.group(AdminApi, "oauth", (handlers) =>
             case "refresh_token":
               return yield* tokens.refresh(client, payload.refreshToken, payload.scope)
           }
-        }))
+        }).pipe(inOAuthWords))
       .handle("revoke", ({ payload, request }) =>
-        Effect.flatMap(clientOf(request, payload), (client) => tokens.revoke(client, payload.token)))
+        Effect.flatMap(clientOf(request, payload), (client) => tokens.revoke(client, payload.token)).pipe(inOAuthWords))
   }))

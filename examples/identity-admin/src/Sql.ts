@@ -1,6 +1,6 @@
 /**
- * How the service's repositories meet the database: every failure of it (a statement, a row that does not decode)
- * becomes `DatabaseError`, logged in full here and told to the caller without SQL.
+ * How the service's repositories meet the database: a failed statement becomes `DatabaseError`, logged in full here
+ * and told to the caller without SQL.
  */
 import type { SqlError as SqlErrors } from "@effect/sql"
 import { SqlError } from "@effect/sql"
@@ -12,14 +12,20 @@ export const databaseError = new DatabaseError({ message: "A database error occu
 const isDatabaseFailure = (u: unknown): u is SqlErrors.SqlError | ParseResult.ParseError =>
   u instanceof SqlError.SqlError || ParseResult.isParseError(u)
 
-/** Any failure of the database, logged with its cause, answered as `DatabaseError`. */
+/**
+ * A failure of the database, logged with its cause, answered as `DatabaseError`. A stored row that does not decode
+ * is not the database failing but the data breaking the service's own rules: a defect, answered `internal_error`.
+ */
 export const orDatabaseError = <A, E, R>(
   effect: Effect.Effect<A, E, R>
 ): Effect.Effect<A, Exclude<E, SqlErrors.SqlError | ParseResult.ParseError> | DatabaseError, R> =>
   Effect.catchIf(
     effect,
     isDatabaseFailure,
-    (error) => Effect.zipRight(Effect.logError("database failure", Cause.fail(error)), Effect.fail(databaseError))
+    (error) =>
+      ParseResult.isParseError(error)
+        ? Effect.die(error)
+        : Effect.zipRight(Effect.logError("database failure", Cause.fail(error)), Effect.fail(databaseError))
   ) as any
 
 /** Whether a statement broke a unique constraint. */

@@ -83,5 +83,15 @@ export class UserPage extends Schema.Class<UserPage>("UserPage")({
 
 export const UserListParams = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))),
-  offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))
+  offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  sort: Schema.optional(Schema.String.annotations({
+    description: "A column to sort by — email, name or created_at (the default) — with a leading - for descending order"
+  }))
 }).annotations(reportEveryField)
+
+/** The columns a list of users may be sorted by. */
+export const sortKeys = ["email", "name", "created_at"] as const
+
+/** The order of a list of users: a column, ascending or descending. */
+export const UserSort = Schema.Struct({ key: Schema.Literal(...sortKeys), descending: Schema.Boolean })
+export type UserSort = typeof UserSort.Type

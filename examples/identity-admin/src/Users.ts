@@ -9,7 +9,7 @@ import { Effect, Option, Redacted } from "effect"
 import { randomUUID } from "node:crypto"
 import { normalizeEmail } from "./Accounts.js"
 import * as Passwords from "./Passwords.js"
-import type { CreateUser, UpdateUser, User, UserId, UserStatus } from "./User.js"
+import type { CreateUser, UpdateUser, User, UserId, UserSort, UserStatus } from "./User.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
@@ -94,7 +94,7 @@ export class Users extends Effect.Service<Users>()("identity-admin/Users", {
         })
       )
 
-    const list = (page: { readonly limit: number; readonly offset: number }) => repository.list(page)
+    const list = (page: { readonly limit: number; readonly offset: number; readonly sort: UserSort }) => repository.list(page)
 
     const update = (
       id: UserId,

@@ -3,13 +3,38 @@
  * token's scopes are checked before a handler runs; what the caller's role allows is checked here: an administrator
  * manages users, a member reads only their own record.
  */
+import { HttpServerRequest } from "@effect/platform"
+import { InvalidParameter } from "@errata/domain/Errors"
 import { Authentication, ErrataServer } from "@errata/server"
 import { Effect } from "effect"
 import { AdminApi } from "./Api.js"
-import { UserPage } from "./User.js"
+import { sortKeys, UserListParams, UserPage, type UserSort } from "./User.js"
 import { Users } from "./Users.js"
 
 const admin = Authentication.requireRole("admin")
+
+const knownParameters = new Set(Object.keys(UserListParams.fields))
+
+/** A query parameter the endpoint does not know is refused rather than ignored: it is a caller's typo or guess. */
+const onlyKnownParameters = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
+  const query = request.url.indexOf("?")
+  const names = query === -1 ? [] : Array.from(new URLSearchParams(request.url.slice(query + 1)).keys())
+  return names.every((name) => knownParameters.has(name))
+    ? Effect.void
+    : Effect.fail(
+      new InvalidParameter({ message: `Unknown query parameter; this endpoint takes ${Array.from(knownParameters).join(", ")}` })
+    )
+})
+
+/** `sort=name` or `sort=-name`; the default is the order of creation. */
+const sortOf = (sort: string | undefined): Effect.Effect<UserSort, InvalidParameter> => {
+  if (sort === undefined) return Effect.succeed({ key: "created_at", descending: false })
+  const descending = sort.startsWith("-")
+  const key = sortKeys.find((known) => known === (descending ? sort.slice(1) : sort))
+  return key === undefined
+    ? Effect.fail(new InvalidParameter({ message: `sort must be one of ${sortKeys.join(", ")}, with a leading - for descending order` }))
+    : Effect.succeed({ key, descending })
+}
 
 export const UsersHttpLive = ErrataServer.group(AdminApi, "users", (handlers) =>
   Effect.gen(function*() {
@@ -23,10 +48,14 @@ export const UsersHttpLive = ErrataServer.group(AdminApi, "users", (handlers) =>
           ),
           users.get(path.id)
         ))
-      .handle("list", ({ urlParams }) => {
-        const page = { limit: urlParams.limit ?? 50, offset: urlParams.offset ?? 0 }
-        return admin.pipe(Effect.zipRight(users.list(page)), Effect.map((list) => new UserPage({ users: list, ...page })))
-      })
+      .handle("list", ({ urlParams }) =>
+        Effect.gen(function*() {
+          yield* admin
+          yield* onlyKnownParameters
+          const sort = yield* sortOf(urlParams.sort)
+          const page = { limit: urlParams.limit ?? 50, offset: urlParams.offset ?? 0 }
+          return new UserPage({ users: yield* users.list({ ...page, sort }), ...page })
+        }))
       .handle("update", ({ path, payload }) => Effect.zipRight(admin, users.update(path.id, payload)))
       .handle("setStatus", ({ path, payload }) => Effect.zipRight(admin, users.setStatus(path.id, payload.status)))
       .handle("delete", ({ path }) => Effect.zipRight(admin, users.remove(path.id)))

@@ -8,7 +8,7 @@ import { EmailAlreadyExists } from "@errata/domain/Errors"
 import type { SqlError } from "@effect/sql"
 import { Clock, Effect, Option, Schema } from "effect"
 import type { Role, UserId, UserStatus } from "./User.js"
-import { User } from "./User.js"
+import { User, UserSort } from "./User.js"
 import { isUniqueViolation, orDatabaseError } from "./Sql.js"
 
 /** A user to insert. */
@@ -69,12 +69,13 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
         Effect.flatMap(Clock.currentTimeMillis, (now) => sql`SELECT ${columns(now)} FROM users WHERE email = ${email}`)
     })
     const listRows = SqlSchema.findAll({
-      Request: Schema.Struct({ limit: Schema.Number, offset: Schema.Number }),
+      Request: Schema.Struct({ limit: Schema.Number, offset: Schema.Number, sort: UserSort }),
       Result: userFromRow,
-      execute: ({ limit, offset }) =>
+      execute: ({ limit, offset, sort }) =>
         Effect.flatMap(
           Clock.currentTimeMillis,
-          (now) => sql`SELECT ${columns(now)} FROM users ORDER BY created_at, id LIMIT ${limit} OFFSET ${offset}`
+          (now) =>
+            sql`SELECT ${columns(now)} FROM users ORDER BY ${sql(sort.key)} ${sql.literal(sort.descending ? "DESC" : "ASC")}, id LIMIT ${limit} OFFSET ${offset}`
         )
     })
     const emailTaken = (email: string) => (error: SqlError.SqlError): Effect.Effect<never, EmailAlreadyExists | SqlError.SqlError> =>
@@ -105,7 +106,7 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
     const findByEmail = (email: string): Effect.Effect<Option.Option<User>, DatabaseError> =>
       findRowByEmail(email).pipe(orDatabaseError)
 
-    const list = (page: { readonly limit: number; readonly offset: number }): Effect.Effect<
+    const list = (page: { readonly limit: number; readonly offset: number; readonly sort: UserSort }): Effect.Effect<
       ReadonlyArray<User>,
       DatabaseError
     > => listRows(page).pipe(orDatabaseError)

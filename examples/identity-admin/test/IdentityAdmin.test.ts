@@ -171,7 +171,7 @@ describe("identity-admin: database failures answer without leaking SQL", () => {
       assertNoLeak(answer.body)
     }))
 
-  it.live("a database file that does not exist: tokens answer 500 database_error, credentials 503", () =>
+  it.live("a database file that does not exist: the token endpoint answers 500 server_error (OAuth's word), credentials 503", () =>
     Effect.gen(function*() {
       const logs: Array<Testing.LogEntry> = []
       const missing = join(tmpdir(), "errata-missing", "nowhere", "errata.db")
@@ -181,8 +181,8 @@ describe("identity-admin: database failures answer without leaking SQL", () => {
       ]).pipe(Effect.provide(service({ database: { filename: missing, readonly: true } }, logs)))
       assert.strictEqual(issued.status, 500)
       assert.deepStrictEqual(JSON.parse(issued.body), {
-        error: "database_error",
-        error_description: "A database error occurred. Please try again later."
+        error: "server_error",
+        error_description: "The authorization server could not complete the request; try again later"
       })
       assert.strictEqual(used.status, 503)
       assert.deepStrictEqual(JSON.parse(used.body), {
