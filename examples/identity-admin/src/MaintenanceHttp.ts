@@ -16,6 +16,11 @@ export const MaintenanceHttpLive = ErrataServer.group(AdminApi, "maintenance", (
       .handle("set", ({ payload }) => admin.pipe(Effect.zipRight(admission.setMaintenance(payload.enabled)), Effect.zipRight(current)))
   }))
 
-/** The requests admission never turns away: the health checks, and the switch itself, so that maintenance can end. */
+const wayOut = new Set(["/api/admin/maintenance", "/oauth/token"])
+
+/**
+ * The requests admission never turns away: the health checks, and the way to end maintenance — the switch, and the
+ * token endpoint, so that an administrator whose token expired meanwhile can still get one to turn it off.
+ */
 export const exempt: NonNullable<Admission.Options["exempt"]> = (request) =>
-  Admission.isHealthCheck(request) || request.url.split("?")[0] === "/api/admin/maintenance"
+  Admission.isHealthCheck(request) || wayOut.has(request.url.split("?")[0]!)

@@ -28,6 +28,13 @@ export const orDatabaseError = <A, E, R>(
         : Effect.zipRight(Effect.logError("database failure", Cause.fail(error)), Effect.fail(databaseError))
   ) as any
 
-/** Whether a statement broke a unique constraint. */
+const uniqueViolations = new Set([
+  "SQLITE_CONSTRAINT_UNIQUE",
+  "SQLITE_CONSTRAINT_PRIMARYKEY",
+  // PostgreSQL's SQLSTATE unique_violation, for a unique index and a primary key alike.
+  "23505"
+])
+
+/** Whether a statement broke a unique constraint or a primary key. */
 export const isUniqueViolation = (error: SqlErrors.SqlError) =>
-  (error.cause as { code?: string } | undefined)?.code === "SQLITE_CONSTRAINT_UNIQUE"
+  uniqueViolations.has((error.cause as { code?: string } | undefined)?.code ?? "")

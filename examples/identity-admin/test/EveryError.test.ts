@@ -1,0 +1,549 @@
+/**
+ * The proof that every documented error can happen: one table maps each catalog class — the seeds' 51 and the
+ * framework's own — to a real HTTP request that produces it against the reference service. For each row and each
+ * wire format, the request is sent (with the real client where a client can send it, else as raw HTTP decoded by the
+ * built-in formats' detection), and the answer is checked: the class, the status, `X-Request-ID`, `Retry-After` on 429 and
+ * 503, `WWW-Authenticate` on 401, and a body that matches the format's JSON Schema for that class. A class without
+ * a row fails the test.
+ */
+import { HttpClient, HttpClientRequest, HttpClientResponse, HttpServer } from "@effect/platform"
+import { assert, describe, it } from "@effect/vitest"
+import { ErrataClient } from "@errata/client"
+import { BuiltinFormats, Catalog, CatalogError, OAuth, WireFormat } from "@errata/domain"
+import * as Testing from "@errata/domain/Testing"
+import * as Errors from "@errata/domain/Errors"
+import * as FrameworkErrors from "@errata/domain/FrameworkErrors"
+import { Testing as ServerTesting } from "@errata/server"
+import { SqlClient } from "@effect/sql"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { connect } from "node:net"
+import { AdminApi } from "../src/Api.js"
+import type * as Database from "../src/Database.js"
+import type * as IdentityAdmin from "../src/IdentityAdmin.js"
+import { CreateUser } from "../src/User.js"
+import { admin, adminToken, login, service, tempDatabase, userTokens } from "./fixtures/Service.js"
+
+/** What the last response of a kit's clients was, as it came over the wire. */
+interface Recorded {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Raw answers are decoded over the whole catalog: a route outside the API declares nothing. */
+const decoder = WireFormat.detect(BuiltinFormats.all)
+const password = "s3cretpass"
+const adminCredentials = { clientId: admin.clientId, clientSecret: Redacted.make(admin.clientSecret) }
+
+/** The means a row has to produce its error, against the service of the test. */
+const makeKit = Effect.gen(function*() {
+  let last: Recorded | undefined
+  // Read once here, and handed on as a new response with the same bytes, for the client to read in turn.
+  const record = HttpClient.transformResponse(Effect.flatMap((response) =>
+    Effect.map(Effect.orElseSucceed(response.text, () => ""), (body) => {
+      last = { status: response.status, headers: response.headers, body }
+      return HttpClientResponse.fromWeb(response.request, new Response(body, { status: response.status, headers: response.headers }))
+    })
+  ))
+  /** The real client, with `headers` on every request; no retries, so that each call is one request. */
+  const client = (headers: Record<string, string> = {}) =>
+    ErrataClient.make(AdminApi, {
+      baseUrl: "",
+      retry: false,
+      transformClient: (http) => record(HttpClient.mapRequest(http, HttpClientRequest.setHeaders(headers)))
+    })
+  const bearer = (token: string) => client({ authorization: `Bearer ${token}` })
+  /** A request the client cannot send (malformed, or outside the API), decoded as a client recognises formats. */
+  const raw = (request: HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(ServerTesting.send(request), (answer) => {
+      last = answer
+      return Effect.fail(decoder.decode(answer))
+    })
+  const administrator = Effect.flatMap(adminToken(), bearer)
+  const tokenOf = (email: string) => Effect.map(userTokens(email, password), (issued) => issued.access_token)
+  /** A new user (a member unless said otherwise), and a client with the user's token. */
+  const user = (email: string, role: "admin" | "member" = "member") =>
+    Effect.gen(function*() {
+      const created = yield* (yield* administrator).users.create({
+        payload: new CreateUser({ email, name: "Test user", password: Redacted.make(password), role })
+      })
+      return { user: created, client: yield* bearer(yield* tokenOf(email)) }
+    })
+  const passwordGrant = (email: string, secret: string) =>
+    new OAuth.PasswordGrant({ grantType: "password", ...adminCredentials, username: email, password: Redacted.make(secret) })
+  return {
+    client,
+    bearer,
+    raw,
+    administrator,
+    tokenOf,
+    user,
+    passwordGrant,
+    last: () => last
+  }
+})
+
+type Kit = Effect.Effect.Success<typeof makeKit>
+
+interface Row {
+  /** The class the request is answered with; a function for the classes a format chooses (validation, bad bodies). */
+  readonly error: CatalogError.AnyClass | ((format: WireFormat.Any) => CatalogError.AnyClass)
+  /** The request, as the README's table says it. */
+  readonly request: string
+  /** Sends it; the effect fails with what the client decoded. */
+  readonly produce: (kit: Kit) => Effect.Effect<unknown, unknown, HttpClient.HttpClient | HttpServer.HttpServer>
+  /** The row needs a service of its own, with these options (made anew for each service). */
+  readonly service?: Partial<IdentityAdmin.Options> | (() => Partial<IdentityAdmin.Options>)
+  /** The endpoint answers in a format of its own, whatever the service's (the OAuth endpoints: RFC 6749's). */
+  readonly answeredIn?: WireFormat.Any
+}
+
+const json = (method: "POST" | "PUT" | "PATCH", url: string, body: string, contentType = "application/json") =>
+  HttpClientRequest.make(method)(url).pipe(HttpClientRequest.bodyText(body, contentType))
+
+const withAdmin = (request: HttpClientRequest.HttpClientRequest) =>
+  Effect.flatMap(adminToken(), (token) => Effect.succeed(HttpClientRequest.bearerToken(request, token)))
+
+const newUser = (email: string) => JSON.stringify({ email, name: "Test user", password })
+
+/** Holds a request in flight: its headers sent, its body never finished, until the scope closes. */
+const stalledRequest = Effect.gen(function*() {
+  const server = yield* HttpServer.HttpServer
+  const port = (server.address as HttpServer.TcpAddress).port
+  const socket = yield* Effect.acquireRelease(
+    Effect.async<ReturnType<typeof connect>>((resume) => {
+      const socket = connect(port, "127.0.0.1", () => resume(Effect.succeed(socket)))
+    }),
+    (socket) => Effect.sync(() => socket.destroy())
+  )
+  socket.write("POST /api/admin/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{")
+})
+
+/** The database of the row's own service, for the rows that break it from outside. */
+let database: Database.Options = { filename: "" }
+
+const ownDatabase = () => {
+  database = { filename: tempDatabase(), busyTimeoutMs: 50 }
+  return { database }
+}
+
+/** Runs statements on the row's database, as another process would. */
+const onDatabase = <A>(statements: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
+  Effect.flatMap(SqlClient.SqlClient, statements).pipe(Effect.provide(SqliteClient.layer({ filename: database.filename })))
+
+/** The database's write lock, held by another connection until the scope closes. */
+const holdingWriteLock = Effect.gen(function*() {
+  const context = yield* Layer.build(SqliteClient.layer({ filename: database.filename }))
+  const sql = Context.get(context, SqlClient.SqlClient)
+  yield* sql`BEGIN IMMEDIATE`
+  yield* Effect.addFinalizer(() => Effect.ignore(sql`ROLLBACK`))
+})
+
+export const rows: ReadonlyArray<Row> = [
+  // 400
+  {
+    error: (format) => format.envelope.malformedBody,
+    request: "POST /api/admin/users with the body `{` (not JSON)",
+    produce: (kit) => Effect.flatMap(withAdmin(json("POST", "/api/admin/users", "{")), kit.raw)
+  },
+  {
+    error: (format) => format.envelope.validationError,
+    request: "POST /api/admin/users with `{\"email\":42}` (the format's validation class)",
+    produce: (kit) => Effect.flatMap(withAdmin(json("POST", "/api/admin/users", "{\"email\":42}")), kit.raw)
+  },
+  {
+    error: Errors.InvalidParameter,
+    request: "GET /api/admin/users?sort=shoe_size (a sort key that does not exist)",
+    produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.users.list({ urlParams: { sort: "shoe_size" } }))
+  },
+  {
+    error: Errors.InvalidParameter,
+    request: "GET /api/admin/users?colour=red (a query parameter the endpoint does not know)",
+    produce: (kit) => Effect.flatMap(withAdmin(HttpClientRequest.get("/api/admin/users?colour=red")), kit.raw)
+  },
+  {
+    error: Errors.InvalidRequest,
+    request: "POST /api/admin/users with an Idempotency-Key of 256 characters",
+    produce: (kit) =>
+      Effect.flatMap(
+        withAdmin(json("POST", "/api/admin/users", newUser("key@example.com")).pipe(
+          HttpClientRequest.setHeader("idempotency-key", "k".repeat(256))
+        )),
+        kit.raw
+      )
+  },
+  // 401
+  {
+    error: Errors.Unauthorized,
+    request: "GET /api/admin/users without credentials",
+    produce: (kit) => Effect.flatMap(kit.client(), (client) => client.users.list({ urlParams: {} }))
+  },
+  {
+    error: Errors.UnauthorizedClient,
+    request: "POST /oauth/token, client_credentials with a wrong client_secret",
+    answeredIn: WireFormat.OAuthStyle,
+    produce: (kit) =>
+      Effect.flatMap(kit.client(), (client) =>
+        client.oauth.token({
+          payload: new OAuth.ClientCredentialsGrant({
+            grantType: "client_credentials",
+            clientId: admin.clientId,
+            clientSecret: Redacted.make("not-the-secret")
+          })
+        }))
+  },
+  {
+    error: Errors.InvalidToken,
+    request: "GET /api/admin/users with `Bearer at_never_issued`",
+    produce: (kit) => Effect.flatMap(kit.bearer("at_never_issued"), (client) => client.users.list({ urlParams: {} }))
+  },
+  {
+    error: Errors.TokenExpired,
+    request: "a token used after its lifetime (ERRATA_ACCESS_TOKEN_TTL; 1 s here)",
+    service: { security: { accessTokenTtl: "1 second" as never } },
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.bearer(yield* adminToken())
+        yield* Effect.sleep("1500 millis")
+        return yield* client.users.list({ urlParams: {} })
+      })
+  },
+  {
+    error: Errors.TokenRevoked,
+    request: "a token after POST /oauth/revoke",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const token = yield* adminToken()
+        yield* (yield* kit.client()).oauth.revoke({ payload: new OAuth.RevokeRequest({ token: Redacted.make(token), ...adminCredentials }) })
+        return yield* (yield* kit.bearer(token)).users.list({ urlParams: {} })
+      })
+  },
+  {
+    error: Errors.InvalidCredentials,
+    request: "POST /oauth/token, password grant with a wrong password",
+    answeredIn: WireFormat.OAuthStyle,
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const { user } = yield* kit.user("ivy@example.com")
+        return yield* (yield* kit.client()).oauth.token({ payload: kit.passwordGrant(user.email, "wrong-password1") })
+      })
+  },
+  {
+    error: Errors.SessionExpired,
+    request: "the session cookie after the idle timeout (30 min; 1 s here)",
+    service: { security: { sessionIdleTimeout: "1 second" as never } },
+    produce: (kit) =>
+      Effect.gen(function*() {
+        yield* kit.user("sam@example.com")
+        const session = yield* login("sam@example.com", password)
+        yield* Effect.sleep("1500 millis")
+        return yield* (yield* kit.client({ cookie: session.cookie })).session.current()
+      })
+  },
+  {
+    error: Errors.InvalidSignature,
+    request: "POST /api/webhooks/provisioning unsigned",
+    produce: (kit) =>
+      Effect.flatMap(kit.raw(json("POST", "/api/webhooks/provisioning", "{\"type\":\"user.created\"}")), () => Effect.void)
+  },
+  // 403
+  {
+    error: Errors.Forbidden,
+    request: "GET /api/admin/users with a member's token",
+    produce: (kit) => Effect.flatMap(kit.user("fay@example.com"), ({ client }) => client.users.list({ urlParams: {} }))
+  },
+  {
+    error: Errors.AccessDenied,
+    request: "GET /api/admin/users/{another user's id} with a member's token",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const other = yield* kit.user("ada@example.com")
+        const { client } = yield* kit.user("bob@example.com")
+        return yield* client.users.get({ path: { id: other.user.id } })
+      })
+  },
+  {
+    error: Errors.CsrfValidationFailed,
+    request: "DELETE /api/session with the session cookie and no X-CSRF-Token",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        yield* kit.user("cid@example.com")
+        const session = yield* login("cid@example.com", password)
+        return yield* (yield* kit.client({ cookie: session.cookie })).session.logout()
+      })
+  },
+  {
+    error: Errors.AccountDisabled,
+    request: "a user's token after PUT /api/admin/users/{id}/status {\"status\":\"disabled\"}",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const { client, user } = yield* kit.user("dan@example.com")
+        yield* (yield* kit.administrator).users.setStatus({ path: { id: user.id }, payload: { status: "disabled" } })
+        return yield* client.session.current()
+      })
+  },
+  {
+    error: Errors.InsufficientScope,
+    request: "POST /api/admin/users with a token of scope users:read",
+    produce: (kit) =>
+      Effect.flatMap(Effect.flatMap(adminToken("users:read"), kit.bearer), (client) =>
+        client.users.create({ payload: new CreateUser({ email: "ina@example.com", name: "Ina", password: Redacted.make(password) }) }))
+  },
+  {
+    error: Errors.UserSuspended,
+    request: "a user's token after PUT /api/admin/users/{id}/status {\"status\":\"suspended\"}",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const { client, user } = yield* kit.user("sue@example.com")
+        yield* (yield* kit.administrator).users.setStatus({ path: { id: user.id }, payload: { status: "suspended" } })
+        return yield* client.session.current()
+      })
+  },
+  {
+    error: Errors.UserLocked,
+    request: "POST /oauth/token, password grant, after 5 wrong passwords in 15 minutes",
+    answeredIn: WireFormat.OAuthStyle,
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const { user } = yield* kit.user("leo@example.com")
+        const anonymous = yield* kit.client()
+        for (let attempt = 0; attempt < 5; attempt++) {
+          yield* Effect.flip(anonymous.oauth.token({ payload: kit.passwordGrant(user.email, "wrong-password1") }))
+        }
+        return yield* anonymous.oauth.token({ payload: kit.passwordGrant(user.email, password) })
+      })
+  },
+  {
+    error: Errors.ClientDisabled,
+    request: "POST /oauth/token for a client after PUT /api/admin/clients/{id}/status {\"disabled\":true}",
+    answeredIn: WireFormat.OAuthStyle,
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const administrator = yield* kit.administrator
+        const partner = yield* administrator.clients.create({ payload: { clientId: "partner", name: "Partner" } })
+        yield* administrator.clients.setStatus({ path: { id: partner.clientId }, payload: { disabled: true } })
+        return yield* (yield* kit.client()).oauth.token({
+          payload: new OAuth.ClientCredentialsGrant({
+            grantType: "client_credentials",
+            clientId: partner.clientId,
+            clientSecret: partner.clientSecret
+          })
+        })
+      })
+  },
+  // 404
+  {
+    error: Errors.NotFound,
+    request: "GET /api/nowhere",
+    produce: (kit) => kit.raw(HttpClientRequest.get("/api/nowhere"))
+  },
+  {
+    error: Errors.UserNotFound,
+    request: "GET /api/admin/users/usr_nobody",
+    produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.users.get({ path: { id: "usr_nobody" as never } }))
+  },
+  {
+    error: Errors.ClientNotFound,
+    request: "PUT /api/admin/clients/nobody/status",
+    produce: (kit) =>
+      Effect.flatMap(kit.administrator, (client) => client.clients.setStatus({ path: { id: "nobody" }, payload: { disabled: true } }))
+  },
+  // 405, 409, 413, 415
+  {
+    error: FrameworkErrors.MethodNotAllowed,
+    request: "PATCH /api/admin/users",
+    produce: (kit) => kit.raw(json("PATCH", "/api/admin/users", "{}"))
+  },
+  {
+    error: Errors.EmailAlreadyExists,
+    request: "POST /api/admin/users twice with one email",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const create = client.users.create({
+          payload: new CreateUser({ email: "twice@example.com", name: "Twice", password: Redacted.make(password) })
+        })
+        yield* create
+        return yield* create
+      })
+  },
+  {
+    error: Errors.ClientIdAlreadyExists,
+    request: "POST /api/admin/clients twice with one client_id",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const create = client.clients.create({ payload: { clientId: "twin", name: "Twin" } })
+        yield* create
+        return yield* create
+      })
+  },
+  {
+    error: FrameworkErrors.PayloadTooLarge,
+    request: "POST /api/admin/users with a body over 1 MiB",
+    produce: (kit) =>
+      Effect.flatMap(withAdmin(json("POST", "/api/admin/users", `{"name":"${"x".repeat(1024 * 1024)}"}`)), kit.raw)
+  },
+  {
+    error: FrameworkErrors.UnsupportedMediaType,
+    request: "POST /api/admin/users with Content-Type text/plain",
+    produce: (kit) => Effect.flatMap(withAdmin(json("POST", "/api/admin/users", newUser("tp@example.com"), "text/plain")), kit.raw)
+  },
+  // 422
+  {
+    error: Errors.UnprocessableEntity,
+    request: "POST /api/admin/users again with the same Idempotency-Key and another body",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const keyed = (email: string) =>
+          Effect.flatMap(
+            withAdmin(json("POST", "/api/admin/users", newUser(email)).pipe(HttpClientRequest.setHeader("idempotency-key", "k-422"))),
+            (request) => ServerTesting.send(request)
+          )
+        yield* keyed("first@example.com")
+        return yield* Effect.flatMap(
+          withAdmin(json("POST", "/api/admin/users", newUser("second@example.com")).pipe(
+            HttpClientRequest.setHeader("idempotency-key", "k-422")
+          )),
+          kit.raw
+        )
+      })
+  },
+  {
+    error: Errors.InvalidEmail,
+    request: "POST /api/admin/users with email `not-an-email`",
+    produce: (kit) =>
+      Effect.flatMap(kit.administrator, (client) =>
+        client.users.create({ payload: new CreateUser({ email: "not-an-email", name: "N", password: Redacted.make(password) }) }))
+  },
+  {
+    error: Errors.InvalidPassword,
+    request: "POST /api/admin/users with password `short`",
+    produce: (kit) =>
+      Effect.flatMap(kit.administrator, (client) =>
+        client.users.create({ payload: new CreateUser({ email: "pw@example.com", name: "P", password: Redacted.make("short") }) }))
+  },
+  // 429
+  {
+    error: Errors.RateLimitExceeded,
+    request: "a third request within a minute where ERRATA_RATE_LIMIT=2",
+    service: { rateLimit: 2 },
+    produce: (kit) =>
+      Effect.gen(function*() {
+        yield* Effect.flip(kit.raw(HttpClientRequest.get("/api/nowhere")))
+        yield* Effect.flip(kit.raw(HttpClientRequest.get("/api/nowhere")))
+        return yield* kit.raw(HttpClientRequest.get("/api/nowhere"))
+      })
+  },
+  // 500
+  {
+    error: Errors.InternalError,
+    request: "GET /api/admin/users/{id} of a user whose stored status the service does not know (a broken row: a defect)",
+    service: ownDatabase,
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const administrator = yield* kit.administrator
+        const { user } = yield* kit.user("row@example.com")
+        yield* onDatabase((sql) => sql`UPDATE users SET status = 'bogus' WHERE id = ${user.id}`)
+        return yield* administrator.users.get({ path: { id: user.id } })
+      })
+  },
+  {
+    error: Errors.DatabaseError,
+    request: "PUT /api/admin/users/{id}/status while another connection holds the database's write lock",
+    service: ownDatabase,
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const administrator = yield* kit.administrator
+        const { user } = yield* kit.user("locked@example.com")
+        yield* holdingWriteLock
+        return yield* administrator.users.setStatus({ path: { id: user.id }, payload: { status: "suspended" } })
+      }).pipe(Effect.scoped)
+  },
+  {
+    error: Errors.ServerError,
+    request: "POST /oauth/token while another connection holds the database's write lock (OAuth's server_error)",
+    service: ownDatabase,
+    answeredIn: WireFormat.OAuthStyle,
+    produce: (kit) =>
+      Effect.gen(function*() {
+        yield* holdingWriteLock
+        return yield* (yield* kit.client()).oauth.token({
+          payload: new OAuth.ClientCredentialsGrant({ grantType: "client_credentials", ...adminCredentials })
+        })
+      }).pipe(Effect.scoped)
+  },
+  // 503
+  {
+    error: Errors.ServiceUnavailable,
+    request: "any request after PUT /api/admin/maintenance {\"enabled\":true}",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        yield* client.maintenance.set({ payload: { enabled: true } })
+        const answer = yield* Effect.flip(client.users.list({ urlParams: {} }))
+        // Off again for the next rows, by a request the kit does not record.
+        yield* ServerTesting.send(yield* withAdmin(json("PUT", "/api/admin/maintenance", "{\"enabled\":false}")))
+        return yield* Effect.fail(answer)
+      })
+  },
+  {
+    error: Errors.ServiceUnavailable,
+    request: "any request while ERRATA_MAX_CONCURRENT requests (1 here) are in flight",
+    service: { maxConcurrent: 1 },
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        yield* stalledRequest
+        return yield* client.users.list({ urlParams: {} })
+      }).pipe(Effect.scoped)
+  }
+]
+
+const classOf = (row: Row, format: WireFormat.Any) => typeof row.error === "function" && !("metadata" in row.error)
+  ? (row.error as (format: WireFormat.Any) => CatalogError.AnyClass)(format)
+  : row.error as CatalogError.AnyClass
+
+const check = (row: Row, format: WireFormat.Any) =>
+  Effect.gen(function*() {
+    const kit = yield* makeKit
+    const expected = classOf(row, format)
+    const error = yield* Effect.flip(row.produce(kit))
+    assert.instanceOf(error, expected, `${row.request}: ${JSON.stringify(error)}`)
+    const recorded = kit.last()
+    assert.isDefined(recorded, row.request)
+    const { status } = CatalogError.metadataOf(error as CatalogError.CatalogError)
+    assert.strictEqual(recorded!.status, status, row.request)
+    assert.match(recorded!.headers["x-request-id"] ?? "", /^req_[0-9a-f]{32}$/, row.request)
+    if (status === 429 || status === 503) assert.match(recorded!.headers["retry-after"] ?? "", /^[1-9]\d*$/, row.request)
+    if (status === 401) assert.match(recorded!.headers["www-authenticate"] ?? "", /^(Bearer|Basic) /, row.request)
+    const body = JSON.parse(recorded!.body)
+    Testing.checkJsonSchema((row.answeredIn ?? format).jsonSchema(expected), body, `${row.request}: the body`)
+  })
+
+describe("Every catalog error, produced by a real request", () => {
+  it("has a row for every class of the catalog", () => {
+    const covered = new Set(BuiltinFormats.all.flatMap((format) => rows.map((row) => classOf(row, format))))
+    const missing = Catalog.builtin.errors.filter((cls) => !covered.has(cls)).map((cls) => cls.metadata.code)
+    assert.deepStrictEqual(missing, [])
+  })
+
+  for (const format of BuiltinFormats.all) {
+    it.live(`each row answers as its class says, in ${format.name}`, () =>
+      Effect.gen(function*() {
+        const shared = yield* Layer.build(service({ errata: { format, alternatives: [] } }))
+        for (const row of rows) {
+          yield* row.service === undefined
+            ? Effect.provide(check(row, format), shared)
+            : Effect.provide(
+              check(row, format),
+              service({
+                errata: { format, alternatives: [] },
+                ...(typeof row.service === "function" ? row.service() : row.service)
+              })
+            )
+        }
+      }).pipe(Effect.scoped), { timeout: 120_000 })
+  }
+})
