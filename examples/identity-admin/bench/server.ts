@@ -11,8 +11,8 @@
  *   request. The targets are read from these ratios (median over rounds).
  * Where `taskset` exists, the servers share the last CPU and autocannon keeps the others.
  *
- * Targets: our error path no slower than HttpApi's native error path; a 429 from the rate limiter at least as cheap
- * as a success.
+ * Targets: our error path no slower than HttpApi's native error path; a 429 from the rate limiter and a 503 from
+ * admission (maintenance) at least as cheap as a success.
  *
  * Environment: `BENCH_ROUNDS` (default 5), `BENCH_DURATION` (seconds per scenario per round, default 3),
  * `BENCH_CONNECTIONS` (default 50 per scenario), `BENCH_PIN=0` to leave CPUs unpinned.
@@ -96,7 +96,9 @@ const servers = {
   errata: await start("errata", { ERRATA_RATE_LIMIT: "0" }),
   native: await start("native"),
   raw: await start("raw"),
-  underLimit: await start("errata", { ERRATA_RATE_LIMIT: "1000000000", BENCH_DATABASE: limitedDatabase })
+  underLimit: await start("errata", { ERRATA_RATE_LIMIT: "1000000000", BENCH_DATABASE: limitedDatabase }),
+  // In maintenance, the token endpoint and the health checks stay open: the bench gets its token as from the others.
+  maintenance: await start("errata", { ERRATA_RATE_LIMIT: "0", ERRATA_MAINTENANCE: "true" })
 }
 // A limit of one request leaves none for the token endpoint: this server shares the other's database and token.
 const overLimit = await start("errata", { ERRATA_RATE_LIMIT: "1", BENCH_DATABASE: limitedDatabase }, servers.underLimit.headers)
@@ -122,12 +124,15 @@ try {
   const rejected = scenario("errata, rate limited: over the limit (429)", overLimit, "/api/admin/users?limit=1")
   const existing = scenario("errata: existing user (200, SQLite)", servers.errata, `/api/admin/users/${id}`)
   const raw = scenario("node:http: same 404 bytes", servers.raw, "/api/nowhere")
+  const listed = scenario("errata: success (200 list)", servers.errata, "/api/admin/users?limit=1")
+  const maintenance = scenario("errata, in maintenance (503)", servers.maintenance, "/api/admin/users?limit=1")
   // The sides of each comparison run back to back, in reverse order every other round. (node:http's figure is only
   // a yardstick for what the machine can do.)
   const groups: ReadonlyArray<ReadonlyArray<Scenario>> = [
     [errata404, native404],
     [errataUser, nativeUser, existing],
     [rejected, success],
+    [maintenance, listed],
     [raw]
   ]
   const scenarios = groups.flat()
@@ -169,6 +174,7 @@ try {
   await duel("errata unknown-route 404 ÷ HttpApi native 404", errata404, native404)
   await duel("errata unknown-user 404 ÷ HttpApi native 404", errataUser, nativeUser)
   await duel("errata 429 ÷ errata success (rate limited)", rejected, success)
+  await duel("errata 503 (maintenance) ÷ errata success", maintenance, listed)
 } finally {
   for (const server of [...Object.values(servers), overLimit]) server.stop()
 }
