@@ -1,3 +1,3 @@
 import { defineWorkspace } from "vitest/config"
 
-export default defineWorkspace(["packages/*", "examples/*", "release"])
+export default defineWorkspace(["packages/*", "examples/*", "examples/identity-admin/vitest.postgres.config.ts", "release"])

@@ -30,6 +30,9 @@ import {
 } from "@errata/domain/Errors"
 import { Schema } from "effect"
 import { ClientId, CreateClient, CreatedClient, OAuthClient, SetClientStatus } from "./Client.js"
+import { OrganizationsApi, PoliciesApi, RolesApi } from "./DirectoryApi.js"
+import { FlowsApi } from "./FlowsApi.js"
+import { ExportsApi, JobsApi } from "./JobsApi.js"
 import { ProvisioningEvent } from "./Provisioning.js"
 import { Login, SessionOpened } from "./Session.js"
 import { CreateUser, SetUserStatus, UpdateUser, User, UserId, UserListParams, UserPage } from "./User.js"
@@ -206,4 +209,10 @@ export class AdminApi extends ErrataApi.make("admin")
   .add(OAuthApi)
   .add(HealthApi)
   .add(MaintenanceApi)
+  .add(OrganizationsApi)
+  .add(RolesApi)
+  .add(PoliciesApi)
+  .add(FlowsApi)
+  .add(JobsApi)
+  .add(ExportsApi)
 {}

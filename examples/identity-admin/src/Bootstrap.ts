@@ -6,6 +6,7 @@
 import { FileSystem } from "@effect/platform"
 import { Authentication } from "@errata/server"
 import { Effect, Redacted } from "effect"
+import { dirname } from "node:path"
 import { allScopes } from "./Client.js"
 import { Clients } from "./Clients.js"
 
@@ -14,7 +15,7 @@ export interface Options {
   readonly clientId?: string
   /** Unset: generated, and written to `file` with the id. */
   readonly clientSecret?: Redacted.Redacted<string>
-  /** Where a generated secret is written: beside the database. */
+  /** Where a generated secret is written (its directory is created if need be). */
   readonly file: string
 }
 
@@ -34,6 +35,7 @@ export const run = (options: Options): Effect.Effect<void, never, Clients | File
       return yield* Effect.logInfo({ message: "bootstrap admin client created from configuration", client_id: clientId })
     }
     const fs = yield* FileSystem.FileSystem
+    yield* fs.makeDirectory(dirname(options.file), { recursive: true })
     // Removed first: a file that exists keeps its permissions when it is written again.
     yield* fs.remove(options.file, { force: true })
     yield* fs.writeFileString(options.file, envFile(clientId, secret), { mode: 0o600, flag: "wx" })

@@ -5,8 +5,26 @@
 import { Schema } from "effect"
 import { Role } from "./User.js"
 
-/** What a token may be used for; a client asks for some of its own at `/oauth/token` (RFC 6749 §3.3). */
-export const Scope = Schema.Literal("users:read", "users:write", "clients:read", "clients:write", "service:read", "service:write")
+/**
+ * What a token may be used for; a client asks for some of its own at `/oauth/token` (RFC 6749 §3.3). `roles:*`
+ * covers organizations' roles, their policies, and the roles assigned to users.
+ */
+export const Scope = Schema.Literal(
+  "users:read",
+  "users:write",
+  "clients:read",
+  "clients:write",
+  "service:read",
+  "service:write",
+  "organizations:read",
+  "organizations:write",
+  "roles:read",
+  "roles:write",
+  "flows:read",
+  "flows:write",
+  "jobs:read",
+  "jobs:write"
+)
 
 export type Scope = typeof Scope.Type
 

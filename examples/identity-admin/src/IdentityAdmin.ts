@@ -1,7 +1,9 @@
 /**
- * The identity-admin service: seed 004's identity-admin API as an Errata server on SQLite, with bearer tokens and
- * sessions, a signed provisioning webhook, and idempotent unsafe requests. `layer` takes its options in code (the
- * tests use it); `layerConfig` reads them from the environment.
+ * The identity-admin service: seed 004's identity-admin API as an Errata server on SQLite or PostgreSQL (`Database`),
+ * with bearer tokens and sessions, a signed provisioning webhook, and idempotent unsafe requests. `layer` takes its
+ * options in code (the tests use it); `layerConfig` reads them from the environment. Instances that share one
+ * PostgreSQL and one Redis (`redisUrl`) share everything: users, clients, tokens and sessions in the database, rate
+ * limits and idempotency keys in Redis. On PostgreSQL a generated bootstrap secret is written under `./data/`.
  */
 import { HttpApiBuilder, HttpServer } from "@effect/platform"
 import { NodeFileSystem } from "@effect/platform-node"
@@ -18,15 +20,29 @@ import * as Bootstrap from "./Bootstrap.js"
 import { Clients } from "./Clients.js"
 import { ClientsHttpLive } from "./ClientsHttp.js"
 import * as Database from "./Database.js"
+import { Exports } from "./Export.js"
+import { Flows } from "./Flows.js"
+import { FlowsHttpLive } from "./FlowsHttp.js"
 import { HealthHttpLive } from "./HealthHttp.js"
+import * as Jobs from "./Jobs.js"
+import { ExportsHttpLive, JobsHttpLive } from "./JobsHttp.js"
+import { JobsRepository } from "./JobsRepository.js"
 import { exempt, MaintenanceHttpLive } from "./MaintenanceHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
+import { Organizations } from "./Organizations.js"
+import { OrganizationsHttpLive } from "./OrganizationsHttp.js"
+import { Policies } from "./Policies.js"
+import { PoliciesHttpLive } from "./PoliciesHttp.js"
 import { ProvisioningHttpLive } from "./ProvisioningHttp.js"
+import { Roles } from "./Roles.js"
+import { RolesHttpLive } from "./RolesHttp.js"
 import * as Security from "./Security.js"
 import { SessionHttpLive } from "./SessionHttp.js"
 import { Sessions } from "./Sessions.js"
 import * as Settings from "./Settings.js"
 import { Tokens } from "./Tokens.js"
+import * as Upstream from "./Upstream.js"
+import { UserImport } from "./UserImport.js"
 import { Users } from "./Users.js"
 import { UsersHttpLive } from "./UsersHttp.js"
 import { UsersRepository } from "./UsersRepository.js"
@@ -44,22 +60,60 @@ export interface Options {
   readonly rateLimit?: number
   /** Rate-limit buckets and idempotency keys in this Redis instead of the service's memory and database. */
   readonly redisUrl?: string
+  /** The prefix of the service's keys in Redis; instances that share limits and keys share it. Default `errata:`. */
+  readonly redisPrefix?: string
   /** How long idempotency keys are kept. Default 24 hours. */
   readonly idempotencyTtl?: Idempotency.Options["ttl"]
   /** Requests worked on at once; past it, 503 `service_unavailable`. Default: no bound. */
   readonly maxConcurrent?: number
   /** Whether the service starts in maintenance (`PUT /api/admin/maintenance` turns it off). Default `false`. */
   readonly maintenance?: boolean
+  /** Where exports of the users are delivered (`Upstream`); unset, exports are not configured. */
+  readonly exportUrl?: string
+  /** How long an attempt to deliver an export may take; no retry starts after it. Default 10 seconds. */
+  readonly upstreamTimeout?: Duration.DurationInput
+  /** How this instance runs background jobs (`Jobs`). */
+  readonly jobs?: Jobs.Options
 }
 
-/** Where the bootstrap client's generated secret is written: beside the database file. */
-export const bootstrapFile = (database: Database.Options) => join(dirname(database.filename), "bootstrap-client.env")
+/** Where the bootstrap client's generated secret is written: beside the SQLite file; on PostgreSQL, under `./data/`. */
+export const bootstrapFile = (database: Database.Options) =>
+  join(Database.isPostgres(database) ? "data" : dirname(database.filename), "bootstrap-client.env")
 
 /** The service's own services, on one database. */
-const services = (database: Layer.Layer<SqlClient.SqlClient>, settings: Layer.Layer<Settings.SecuritySettings, unknown>) =>
-  Layer.mergeAll(Users.Default, Clients.Default, Sessions.Default, Tokens.Default).pipe(
+const services = (
+  database: Layer.Layer<SqlClient.SqlClient | Database.Migrated>,
+  settings: Layer.Layer<Settings.SecuritySettings, unknown>
+) =>
+  Layer.mergeAll(
+    Users.Default,
+    Clients.Default,
+    Sessions.Default,
+    Tokens.Default,
+    Organizations.Default,
+    Roles.Default,
+    Policies.Default,
+    Flows.Default
+  ).pipe(
     Layer.provideMerge(Layer.merge(Accounts.Default, UsersRepository.Default)),
     Layer.provideMerge(Layer.merge(database, settings))
+  )
+
+/** Background jobs and exports, on the service's services. */
+const background = (options: {
+  readonly exportUrl?: string | undefined
+  readonly upstreamTimeout?: Duration.DurationInput | undefined
+  readonly jobs?: Jobs.Options | undefined
+}) =>
+  Jobs.Jobs.Default.pipe(
+    Layer.provide(Jobs.layer(options.jobs ?? {})),
+    Layer.provideMerge(Layer.merge(Exports.Default, UserImport.Default)),
+    Layer.provideMerge(Layer.merge(
+      JobsRepository.Default,
+      Upstream.Upstream.Default.pipe(
+        Layer.provide(Upstream.layer({ exportUrl: options.exportUrl, timeout: options.upstreamTimeout }))
+      )
+    ))
   )
 
 /** Every group of the API. */
@@ -70,19 +124,27 @@ export const handlers = Layer.mergeAll(
   ProvisioningHttpLive,
   OAuthHttpLive,
   HealthHttpLive,
-  MaintenanceHttpLive
+  MaintenanceHttpLive,
+  OrganizationsHttpLive,
+  RolesHttpLive,
+  PoliciesHttpLive,
+  FlowsHttpLive,
+  JobsHttpLive,
+  ExportsHttpLive
 )
 
-const rateLimitLayer = (limit: number | undefined, redisUrl: string | undefined) =>
+const rateLimitLayer = (limit: number | undefined, redisUrl: string | undefined, redisPrefix = "errata:") =>
   limit === undefined || limit <= 0
     ? Layer.empty
     : redisUrl === undefined
     ? RateLimit.layerMemory({ limit, window: "1 minute" })
-    : RateLimitRedis.layer({ limit, window: "1 minute", url: redisUrl })
+    : RateLimitRedis.layer({ limit, window: "1 minute", url: redisUrl, prefix: `${redisPrefix}ratelimit:` })
 
-const idempotencyLayer = (redisUrl: string | undefined, ttl: Idempotency.Options["ttl"]) => {
+const idempotencyLayer = (redisUrl: string | undefined, ttl: Idempotency.Options["ttl"], redisPrefix = "errata:") => {
   const options = ttl === undefined ? {} : { ttl }
-  return redisUrl === undefined ? IdempotencySql.layer(options) : IdempotencyRedis.layer({ ...options, url: redisUrl })
+  return redisUrl === undefined
+    ? IdempotencySql.layer(options)
+    : IdempotencyRedis.layer({ ...options, url: redisUrl, prefix: `${redisPrefix}idempotency:` })
 }
 
 /**
@@ -94,11 +156,20 @@ export const foundation = (options: {
   readonly settings: Layer.Layer<Settings.SecuritySettings, unknown>
   readonly bootstrap?: Omit<Bootstrap.Options, "file"> | undefined
   readonly webhookSecrets?: ReadonlyArray<Redacted.Redacted<string>> | undefined
+  readonly exportUrl?: string | undefined
+  readonly upstreamTimeout?: Duration.DurationInput | undefined
+  readonly jobs?: Jobs.Options | undefined
 }) =>
   Layer.mergeAll(
     Security.layer,
     Security.webhooks(options.webhookSecrets ?? []),
-    Layer.effectDiscard(Bootstrap.run({ ...options.bootstrap, file: bootstrapFile(options.database) }))
+    background(options),
+    Layer.scopedDiscard(
+      Database.whenMigrated(
+        "bootstrap admin client",
+        Bootstrap.run({ ...options.bootstrap, file: bootstrapFile(options.database) })
+      )
+    )
   ).pipe(
     Layer.provideMerge(services(Database.layer(options.database), options.settings)),
     Layer.provideMerge(NodeFileSystem.layer)
@@ -121,8 +192,8 @@ const serve = (
         ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
         ...(options.maintenance !== undefined ? { maintenance: options.maintenance } : {})
       }),
-      idempotencyLayer(options.redisUrl, options.idempotencyTtl),
-      rateLimitLayer(options.rateLimit, options.redisUrl),
+      idempotencyLayer(options.redisUrl, options.idempotencyTtl, options.redisPrefix),
+      rateLimitLayer(options.rateLimit, options.redisUrl, options.redisPrefix),
       options.config
     )),
     Layer.provide(foundation(options))
@@ -136,23 +207,26 @@ export const layer = (options: Options) =>
  * The service as the environment configures it: `ERRATA_*` (`ErrataConfig`, `Settings.layerConfig`,
  * `ERRATA_BOOTSTRAP_CLIENT_ID`, `ERRATA_BOOTSTRAP_CLIENT_SECRET`, `ERRATA_WEBHOOK_SECRETS` — comma-separated, newest
  * first — `ERRATA_IDEMPOTENCY_TTL`, `ERRATA_MAX_CONCURRENT` — default 256 requests in flight; 0 turns the bound off —
- * and `ERRATA_MAINTENANCE`), `DATABASE_URL`, `ERRATA_RATE_LIMIT` (default 600 per minute per client; 0
- * turns it off) and `REDIS_URL`.
+ * and `ERRATA_MAINTENANCE`), `DATABASE_URL` and the other variables of `Database.config`, `ERRATA_RATE_LIMIT`
+ * (default 600 per minute per client; 0 turns it off), `REDIS_URL`, `REDIS_PREFIX` (default `errata:`),
+ * `ERRATA_EXPORT_URL` (where exports are delivered) and `ERRATA_UPSTREAM_TIMEOUT` (default 10 seconds).
  */
 export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
-  const url = yield* Config.option(Config.string("DATABASE_URL"))
   const limit = yield* Config.integer("ERRATA_RATE_LIMIT").pipe(Config.withDefault(600))
   const redisUrl = Option.getOrUndefined(yield* Config.option(Config.string("REDIS_URL")))
+  const redisPrefix = Option.getOrUndefined(yield* Config.option(Config.string("REDIS_PREFIX")))
   const clientId = Option.getOrUndefined(yield* Config.option(Config.string("ERRATA_BOOTSTRAP_CLIENT_ID")))
   const clientSecret = Option.getOrUndefined(yield* Config.option(Config.redacted("ERRATA_BOOTSTRAP_CLIENT_SECRET")))
   const webhookSecrets = yield* Config.array(Config.string(), "ERRATA_WEBHOOK_SECRETS").pipe(Config.withDefault([]))
   const idempotencyTtl = yield* Config.duration("ERRATA_IDEMPOTENCY_TTL").pipe(Config.withDefault(Duration.hours(24)))
   const maxConcurrent = yield* Config.integer("ERRATA_MAX_CONCURRENT").pipe(Config.withDefault(256))
   const maintenance = yield* Config.boolean("ERRATA_MAINTENANCE").pipe(Config.withDefault(false))
+  const exportUrl = Option.getOrUndefined(yield* Config.option(Config.string("ERRATA_EXPORT_URL")))
+  const upstreamTimeout = yield* Config.duration("ERRATA_UPSTREAM_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10)))
   return serve({
     config: ErrataConfig.layerConfig(),
     settings: Settings.layerConfig,
-    database: { filename: Database.filenameFromUrl(Option.getOrUndefined(url)) },
+    database: yield* Database.config,
     bootstrap: {
       ...(clientId !== undefined ? { clientId } : {}),
       ...(clientSecret !== undefined ? { clientSecret } : {})
@@ -160,8 +234,11 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
     webhookSecrets: webhookSecrets.filter((secret) => secret !== "").map((secret) => Redacted.make(secret)),
     idempotencyTtl,
     maintenance,
+    upstreamTimeout,
+    ...(exportUrl !== undefined ? { exportUrl } : {}),
     ...(maxConcurrent > 0 ? { maxConcurrent } : {}),
     ...(limit > 0 ? { rateLimit: limit } : {}),
-    ...(redisUrl !== undefined ? { redisUrl } : {})
+    ...(redisUrl !== undefined ? { redisUrl } : {}),
+    ...(redisPrefix !== undefined ? { redisPrefix } : {})
   })
 }))

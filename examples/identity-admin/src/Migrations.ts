@@ -61,5 +61,94 @@ export const loader = Migrator.fromRecord({
         last_seen_at BIGINT NOT NULL
       )
     `
+  }),
+  "0003_directory": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    // Names are unique as written ("Acme" and "acme" are two): TEXT compares case-sensitively in SQLite and PostgreSQL.
+    yield* sql`
+      CREATE TABLE organizations (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL
+      )
+    `
+    yield* sql`
+      CREATE TABLE organization_members (
+        organization_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (organization_id, user_id)
+      )
+    `
+    yield* sql`CREATE INDEX organization_members_by_user ON organization_members (user_id)`
+    yield* sql`
+      CREATE TABLE roles (
+        id TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        UNIQUE (organization_id, name)
+      )
+    `
+    yield* sql`
+      CREATE TABLE policies (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        permissions TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+      )
+    `
+    yield* sql`
+      CREATE TABLE role_policies (
+        role_id TEXT NOT NULL,
+        policy_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (role_id, policy_id)
+      )
+    `
+    yield* sql`
+      CREATE TABLE role_assignments (
+        user_id TEXT NOT NULL,
+        role_id TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (user_id, role_id)
+      )
+    `
+    yield* sql`
+      CREATE TABLE flows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        steps TEXT NOT NULL,
+        active INTEGER NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )
+    `
+  }),
+  "0004_jobs": Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`
+      CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        progress_done BIGINT NOT NULL DEFAULT 0,
+        progress_total BIGINT,
+        row_errors TEXT NOT NULL DEFAULT '[]',
+        failure_code TEXT,
+        failure_message TEXT,
+        result TEXT,
+        attempts BIGINT NOT NULL DEFAULT 0,
+        claimed_by TEXT,
+        lease_until BIGINT,
+        created_by TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        started_at BIGINT,
+        finished_at BIGINT,
+        updated_at BIGINT NOT NULL
+      )
+    `
+    yield* sql`CREATE INDEX jobs_by_status ON jobs (status, created_at)`
   })
 })

@@ -19,8 +19,8 @@ import { Tokens } from "./Tokens.js"
 /** RFC 6749 §5.1: a response with tokens is not to be stored by anything on its way. */
 const serverError = new ServerError({ message: "The authorization server could not complete the request; try again later" })
 
-const inOAuthWords = <A, E, R>(effect: Effect.Effect<A, E | DatabaseError, R>): Effect.Effect<A, E | ServerError, R> =>
-  Effect.catchIf(effect, (error): error is DatabaseError => error instanceof DatabaseError, () => Effect.fail(serverError)) as any
+const inOAuthWords = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.catchIf(effect, (error): error is Extract<E, DatabaseError> => error instanceof DatabaseError, () => Effect.fail(serverError))
 
 const noStore = HttpApp.appendPreResponseHandler((_request, response) =>
   Effect.succeed(HttpServerResponse.setHeaders(response, { "cache-control": "no-store", pragma: "no-cache" }))

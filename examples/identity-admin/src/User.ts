@@ -18,7 +18,10 @@ export const UserId = Schema.String.pipe(
 
 export type UserId = typeof UserId.Type
 
-/** What a user may do: an admin manages users and clients; a member reads their own record. */
+/**
+ * What a user may do in this service: an admin manages users and clients; a member reads their own record. The
+ * security layer checks it; the roles of organizations (`Role.ts`) are another thing.
+ */
 export const Role = Schema.Literal("admin", "member")
 
 export type Role = typeof Role.Type
@@ -64,7 +67,10 @@ export class CreateUser extends Schema.Class<CreateUser>("CreateUser")(
   )
 ) {}
 
-/** A status an administrator sets: a lock set by hand lasts until it is lifted. */
+/**
+ * A status an administrator sets: `suspended`, `locked` or `disabled` refuses the user's logins and tokens; a lock
+ * set by hand lasts until it is lifted; `active` lifts each of them, the lock after failed logins too.
+ */
 export class SetUserStatus extends Schema.Class<SetUserStatus>("SetUserStatus")({ status: UserStatus }) {}
 
 export class UpdateUser extends Schema.Class<UpdateUser>("UpdateUser")(

@@ -14,7 +14,8 @@ import { UsersRepository } from "./UsersRepository.js"
 
 const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> => {
+/** The email, normalized, if its format is valid. */
+export const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> => {
   const normalized = normalizeEmail(email)
   return emailFormat.test(normalized)
     ? Effect.succeed(normalized)
@@ -27,7 +28,7 @@ const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> => {
 }
 
 /** At least 8 characters, with a letter and a digit. */
-const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<Redacted.Redacted<string>, InvalidPassword> => {
+export const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<Redacted.Redacted<string>, InvalidPassword> => {
   const value = Redacted.value(password)
   return value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value)
     ? Effect.succeed(password)
@@ -43,7 +44,7 @@ const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<Redac
     )
 }
 
-const newUserId = () => `usr_${randomUUID().replace(/-/g, "")}` as UserId
+export const newUserId = () => `usr_${randomUUID().replace(/-/g, "")}` as UserId
 
 const notFound = (id: UserId) => new UserNotFound({ message: "The specified user was not found", userId: id })
 

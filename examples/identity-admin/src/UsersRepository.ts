@@ -123,19 +123,24 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
         return updated.length === 0 ? Option.none() : yield* findRow(id)
       }).pipe(orDatabaseError)
 
-    /** Sets a user's status; a lock set here lasts until it is lifted, and any other status lifts it. */
+    /**
+     * Sets a user's status; a lock set here lasts until it is lifted, and any other status lifts it — a lock after
+     * failed logins too, whose count of failures starts again.
+     */
     const setStatus = (id: UserId, status: UserStatus): Effect.Effect<Option.Option<User>, DatabaseError> =>
       Effect.gen(function*() {
         const updated = yield* sql<{ id: string }>`UPDATE users SET status = ${status}, locked_until = NULL,
-          updated_at = ${yield* timestamp} WHERE id = ${id} RETURNING id`
+          failed_logins = 0, failed_since = NULL, updated_at = ${yield* timestamp} WHERE id = ${id} RETURNING id`
         return updated.length === 0 ? Option.none() : yield* findRow(id)
       }).pipe(orDatabaseError)
 
-    /** Deletes a user, with the sessions and tokens that act for them. */
+    /** Deletes a user, with the sessions and tokens that act for them, their memberships and their roles. */
     const remove = (id: UserId): Effect.Effect<boolean, DatabaseError> =>
       sql.withTransaction(Effect.gen(function*() {
         yield* sql`DELETE FROM sessions WHERE user_id = ${id}`
         yield* sql`DELETE FROM tokens WHERE user_id = ${id}`
+        yield* sql`DELETE FROM role_assignments WHERE user_id = ${id}`
+        yield* sql`DELETE FROM organization_members WHERE user_id = ${id}`
         const rows = yield* sql<{ id: string }>`DELETE FROM users WHERE id = ${id} RETURNING id`
         return rows.length > 0
       })).pipe(orDatabaseError)

@@ -5,7 +5,6 @@
  */
 import { HttpClientRequest } from "@effect/platform"
 import { SqlClient } from "@effect/sql"
-import { SqliteClient } from "@effect/sql-sqlite-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Credentials, ErrataClient } from "@errata/client"
 import { InvalidCredentials, TokenRevoked } from "@errata/domain/Errors"
@@ -14,7 +13,8 @@ import { Effect, Redacted, TestClock } from "effect"
 import { AdminApi } from "../src/Api.js"
 import { Login } from "../src/Session.js"
 import { failsWith } from "./fixtures/Client.js"
-import { admin, createUser, service, tempDatabase, userTokens } from "./fixtures/Service.js"
+import { fresh } from "./fixtures/Database.js"
+import { admin, createUser, service, userTokens } from "./fixtures/Service.js"
 
 const grant = {
   type: "client_credentials",
@@ -23,16 +23,17 @@ const grant = {
 } as const
 
 /** The service on a database this test can also read, and what the test reads there. */
-const withService = <A, E, R>(test: (database: { readonly count: (query: string) => Effect.Effect<number> }) => Effect.Effect<A, E, R>) => {
-  const filename = tempDatabase()
-  const count = (query: string) =>
-    Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<{ n: number }>(query)).pipe(
-      Effect.map((rows) => Number(rows[0]?.n ?? 0)),
-      Effect.provide(SqliteClient.layer({ filename })),
-      Effect.orDie
-    )
-  return test({ count }).pipe(Effect.provide(service({ database: { filename } })))
-}
+const withService = <A, E, R>(test: (database: { readonly count: (query: string) => Effect.Effect<number> }) => Effect.Effect<A, E, R>) =>
+  Effect.gen(function*() {
+    const database = yield* fresh()
+    const count = (query: string) =>
+      Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe<{ n: number }>(query)).pipe(
+        Effect.map((rows) => Number(rows[0]?.n ?? 0)),
+        Effect.provide(database.client),
+        Effect.orDie
+      )
+    return yield* test({ count }).pipe(Effect.provide(service({ database: database.options })))
+  }).pipe(Effect.scoped)
 
 const accessTokens = "SELECT COUNT(*) AS n FROM tokens WHERE kind = 'access'"
 

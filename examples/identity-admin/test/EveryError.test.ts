@@ -15,14 +15,17 @@ import * as Errors from "@errata/domain/Errors"
 import * as FrameworkErrors from "@errata/domain/FrameworkErrors"
 import { Testing as ServerTesting } from "@errata/server"
 import { SqlClient } from "@effect/sql"
-import { SqliteClient } from "@effect/sql-sqlite-node"
-import { Context, Effect, Layer, Redacted } from "effect"
+import { Effect, Layer, Redacted, Schedule } from "effect"
+import type { Scope } from "effect"
+import { readFileSync } from "node:fs"
 import { connect } from "node:net"
+import { fileURLToPath } from "node:url"
 import { AdminApi } from "../src/Api.js"
-import type * as Database from "../src/Database.js"
 import type * as IdentityAdmin from "../src/IdentityAdmin.js"
 import { CreateUser } from "../src/User.js"
-import { admin, adminToken, login, service, tempDatabase, userTokens } from "./fixtures/Service.js"
+import * as TestDatabase from "./fixtures/Database.js"
+import * as Upstream from "./fixtures/Upstream.js"
+import { admin, adminToken, login, service, userTokens } from "./fixtures/Service.js"
 
 /** What the last response of a kit's clients was, as it came over the wire. */
 interface Recorded {
@@ -72,9 +75,17 @@ const makeKit = Effect.gen(function*() {
     })
   const passwordGrant = (email: string, secret: string) =>
     new OAuth.PasswordGrant({ grantType: "password", ...adminCredentials, username: email, password: Redacted.make(secret) })
+  /** A failed job's answer: read until it is an error, a bounded number of times. */
+  const ended = (id: string) =>
+    Effect.flatMap(administrator, (client) =>
+      client.jobs.get({ path: { id: id as never } }).pipe(
+        Effect.repeat({ schedule: Schedule.spaced("50 millis"), times: 200, while: () => true }),
+        Effect.zipRight(Effect.dieMessage(`job ${id} did not end`))
+      ))
   return {
     client,
     bearer,
+    ended,
     raw,
     administrator,
     tokenOf,
@@ -93,8 +104,8 @@ interface Row {
   readonly request: string
   /** Sends it; the effect fails with what the client decoded. */
   readonly produce: (kit: Kit) => Effect.Effect<unknown, unknown, HttpClient.HttpClient | HttpServer.HttpServer>
-  /** The row needs a service of its own, with these options (made anew for each service). */
-  readonly service?: Partial<IdentityAdmin.Options> | (() => Partial<IdentityAdmin.Options>)
+  /** The row needs a service of its own, with these options (made anew for each service, in the test's scope). */
+  readonly service?: Partial<IdentityAdmin.Options> | Effect.Effect<Partial<IdentityAdmin.Options>, never, Scope.Scope>
   /** The endpoint answers in a format of its own, whatever the service's (the OAuth endpoints: RFC 6749's). */
   readonly answeredIn?: WireFormat.Any
 }
@@ -104,6 +115,15 @@ const json = (method: "POST" | "PUT" | "PATCH", url: string, body: string, conte
 
 const withAdmin = (request: HttpClientRequest.HttpClientRequest) =>
   Effect.flatMap(adminToken(), (token) => Effect.succeed(HttpClientRequest.bearerToken(request, token)))
+
+const zeros = "0".repeat(32)
+
+/** The export destination of the format's services, told how to answer by the rows that use it. */
+let upstream: Upstream.Upstream
+
+/** `effect` again, 50 ms apart, until `until` holds, a bounded number of times. */
+const waitFor = <A, E, R>(effect: Effect.Effect<A, E, R>, until: (a: A) => boolean) =>
+  Effect.repeat(effect, { schedule: Schedule.spaced("50 millis"), times: 200, until })
 
 const newUser = (email: string) => JSON.stringify({ email, name: "Test user", password })
 
@@ -121,24 +141,19 @@ const stalledRequest = Effect.gen(function*() {
 })
 
 /** The database of the row's own service, for the rows that break it from outside. */
-let database: Database.Options = { filename: "" }
+let database: TestDatabase.TestDatabase | undefined
 
-const ownDatabase = () => {
-  database = { filename: tempDatabase(), busyTimeoutMs: 50 }
-  return { database }
-}
+const ownDatabase = Effect.map(TestDatabase.fresh({ lockWaitMs: 50 }), (created) => {
+  database = created
+  return { database: created.options }
+})
 
 /** Runs statements on the row's database, as another process would. */
 const onDatabase = <A>(statements: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
-  Effect.flatMap(SqlClient.SqlClient, statements).pipe(Effect.provide(SqliteClient.layer({ filename: database.filename })))
+  Effect.flatMap(SqlClient.SqlClient, statements).pipe(Effect.provide(database!.client))
 
 /** The database's write lock, held by another connection until the scope closes. */
-const holdingWriteLock = Effect.gen(function*() {
-  const context = yield* Layer.build(SqliteClient.layer({ filename: database.filename }))
-  const sql = Context.get(context, SqlClient.SqlClient)
-  yield* sql`BEGIN IMMEDIATE`
-  yield* Effect.addFinalizer(() => Effect.ignore(sql`ROLLBACK`))
-})
+const holdingWriteLock = Effect.suspend(() => TestDatabase.holdingWriteLock(database!))
 
 export const rows: ReadonlyArray<Row> = [
   // 400
@@ -172,6 +187,28 @@ export const rows: ReadonlyArray<Row> = [
         )),
         kit.raw
       )
+  },
+  {
+    error: Errors.FlowInactive,
+    request: "POST /api/admin/flows/{id}/execute on a flow never activated",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const flow = yield* client.flows.create({ payload: { name: "sign-in", steps: [{ type: "present", field: "email" }] } })
+        return yield* client.flows.execute({ path: { id: flow.id }, payload: { input: { email: "a@example.com" } } })
+      })
+  },
+  {
+    error: Errors.JobCancelled,
+    request: "GET /api/admin/jobs/{id} of a job cancelled with POST /api/admin/jobs/{id}/cancel",
+    service: { jobs: { concurrency: 0 } },
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const job = yield* client.jobs.createImport({ payload: { format: "ndjson", text: newUser("queued@example.com") } })
+        yield* client.jobs.cancel({ path: { id: job.id } })
+        return yield* client.jobs.get({ path: { id: job.id } })
+      })
   },
   // 401
   {
@@ -332,6 +369,16 @@ export const rows: ReadonlyArray<Row> = [
         })
       })
   },
+  {
+    error: Errors.AccessDenied,
+    request: "GET /api/admin/organizations/{id} with the token of a member of another organization",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const organization = yield* (yield* kit.administrator).organizations.create({ payload: { name: "Elsewhere" } })
+        const { client } = yield* kit.user("out@example.com")
+        return yield* client.organizations.get({ path: { id: organization.id } })
+      })
+  },
   // 404
   {
     error: Errors.NotFound,
@@ -348,6 +395,45 @@ export const rows: ReadonlyArray<Row> = [
     request: "PUT /api/admin/clients/nobody/status",
     produce: (kit) =>
       Effect.flatMap(kit.administrator, (client) => client.clients.setStatus({ path: { id: "nobody" }, payload: { disabled: true } }))
+  },
+  {
+    error: Errors.ResourceNotFound,
+    request: "DELETE /api/admin/users/{id}/roles/{roleId} for a role the user does not have",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const organization = yield* client.organizations.create({ payload: { name: "Unassigned" } })
+        const role = yield* client.roles.create({ path: { id: organization.id }, payload: { name: "viewer" } })
+        const { user } = yield* kit.user("nora@example.com")
+        return yield* client.roles.unassign({ path: { id: user.id, roleId: role.id } })
+      })
+  },
+  {
+    error: Errors.JobNotFound,
+    request: "GET /api/admin/jobs/job_nobody",
+    produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.jobs.get({ path: { id: "job_nobody" as never } }))
+  },
+  {
+    error: Errors.OrganizationNotFound,
+    request: `GET /api/admin/organizations/org_${zeros}`,
+    produce: (kit) =>
+      Effect.flatMap(kit.administrator, (client) => client.organizations.get({ path: { id: `org_${zeros}` as never } }))
+  },
+  {
+    error: Errors.RoleNotFound,
+    request: `GET /api/admin/roles/role_${zeros}`,
+    produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.roles.get({ path: { id: `role_${zeros}` as never } }))
+  },
+  {
+    error: Errors.PolicyNotFound,
+    request: `GET /api/admin/policies/pol_${zeros}`,
+    produce: (kit) =>
+      Effect.flatMap(kit.administrator, (client) => client.policies.get({ path: { id: `pol_${zeros}` as never } }))
+  },
+  {
+    error: Errors.FlowNotFound,
+    request: `GET /api/admin/flows/flow_${zeros}`,
+    produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.flows.get({ path: { id: `flow_${zeros}` as never } }))
   },
   // 405, 409, 413, 415
   {
@@ -377,6 +463,42 @@ export const rows: ReadonlyArray<Row> = [
         const create = client.clients.create({ payload: { clientId: "twin", name: "Twin" } })
         yield* create
         return yield* create
+      })
+  },
+  {
+    error: Errors.Conflict,
+    request: "POST /api/admin/jobs/{id}/cancel of a job that has ended",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const job = yield* client.jobs.createImport({ payload: { format: "ndjson", text: newUser("done@example.com") } })
+        yield* waitFor(client.jobs.get({ path: { id: job.id } }), (job) => job.status === "succeeded")
+        return yield* client.jobs.cancel({ path: { id: job.id } })
+      })
+  },
+  {
+    error: Errors.DuplicateName,
+    request: "POST /api/admin/organizations {\"name\":\"Acme\"} twice (names are unique as written: \"acme\" is another)",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        yield* client.organizations.create({ payload: { name: "Acme" } })
+        yield* client.organizations.create({ payload: { name: "acme" } })
+        return yield* client.organizations.create({ payload: { name: "Acme" } })
+      })
+  },
+  {
+    error: Errors.RoleAlreadyAssigned,
+    request: "POST /api/admin/users/{id}/roles twice with one role_id",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const organization = yield* client.organizations.create({ payload: { name: "Twice" } })
+        const role = yield* client.roles.create({ path: { id: organization.id }, payload: { name: "editor" } })
+        const { user } = yield* kit.user("rae@example.com")
+        yield* client.organizations.addMember({ path: { id: organization.id, userId: user.id } })
+        yield* client.roles.assign({ path: { id: user.id }, payload: { roleId: role.id } })
+        return yield* client.roles.assign({ path: { id: user.id }, payload: { roleId: role.id } })
       })
   },
   {
@@ -411,6 +533,18 @@ export const rows: ReadonlyArray<Row> = [
       })
   },
   {
+    error: Errors.UnprocessableEntity,
+    request: "POST /api/admin/users/{id}/roles with a role of an organization the user is not a member of",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const organization = yield* client.organizations.create({ payload: { name: "Other" } })
+        const role = yield* client.roles.create({ path: { id: organization.id }, payload: { name: "admin" } })
+        const { user } = yield* kit.user("uma@example.com")
+        return yield* client.roles.assign({ path: { id: user.id }, payload: { roleId: role.id } })
+      })
+  },
+  {
     error: Errors.InvalidEmail,
     request: "POST /api/admin/users with email `not-an-email`",
     produce: (kit) =>
@@ -423,6 +557,18 @@ export const rows: ReadonlyArray<Row> = [
     produce: (kit) =>
       Effect.flatMap(kit.administrator, (client) =>
         client.users.create({ payload: new CreateUser({ email: "pw@example.com", name: "P", password: Redacted.make("short") }) }))
+  },
+  {
+    error: Errors.ImportFailed,
+    request: "GET /api/admin/jobs/{id} of an import (POST /api/admin/jobs/imports) whose row has email `not-an-email`",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const client = yield* kit.administrator
+        const job = yield* client.jobs.createImport({
+          payload: { format: "ndjson", text: JSON.stringify({ email: "not-an-email", name: "N", password }) }
+        })
+        return yield* kit.ended(job.id)
+      })
   },
   // 429
   {
@@ -474,6 +620,45 @@ export const rows: ReadonlyArray<Row> = [
         })
       }).pipe(Effect.scoped)
   },
+  {
+    error: Errors.JobFailed,
+    request: "GET /api/admin/jobs/{id} of an export job (POST /api/admin/jobs/exports) where no destination is configured",
+    service: {},
+    produce: (kit) =>
+      Effect.gen(function*() {
+        const job = yield* (yield* kit.administrator).jobs.createExport()
+        return yield* kit.ended(job.id)
+      })
+  },
+  {
+    error: Errors.ExportFailed,
+    request: "GET /api/admin/jobs/{id} of an export job whose destination (ERRATA_EXPORT_URL) answers 500",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        upstream.mode = "error"
+        const job = yield* (yield* kit.administrator).jobs.createExport()
+        return yield* kit.ended(job.id)
+      })
+  },
+  // 502, 503, 504
+  {
+    error: Errors.BadGateway,
+    request: "POST /api/admin/exports while the destination answers HTML instead of JSON",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        upstream.mode = "garbage"
+        return yield* (yield* kit.administrator).exports.create()
+      })
+  },
+  {
+    error: Errors.Timeout,
+    request: "POST /api/admin/exports while the destination does not answer (ERRATA_UPSTREAM_TIMEOUT; 500 ms here)",
+    produce: (kit) =>
+      Effect.gen(function*() {
+        upstream.mode = "hang"
+        return yield* (yield* kit.administrator).exports.create()
+      })
+  },
   // 503
   {
     error: Errors.ServiceUnavailable,
@@ -522,7 +707,26 @@ const check = (row: Row, format: WireFormat.Any) =>
     Testing.checkJsonSchema((row.answeredIn ?? format).jsonSchema(expected), body, `${row.request}: the body`)
   })
 
+/** The README's table of every code: built from the rows, so that the two cannot drift apart. */
+export const readmeTable = (): string => {
+  const lines = ["| code | status | a request that produces it |", "| --- | --- | --- |"]
+  for (const cls of Catalog.builtin.errors) {
+    for (const row of rows) {
+      const formats = BuiltinFormats.all.filter((format) => classOf(row, format) === cls)
+      if (formats.length === 0) continue
+      const where = formats.length === BuiltinFormats.all.length ? "" : ` (in ${formats.map((format) => format.name).join(", ")})`
+      lines.push(`| \`${cls.metadata.code}\` | ${cls.metadata.status} | ${row.request}${where} |`)
+    }
+  }
+  return lines.join("\n")
+}
+
 describe("Every catalog error, produced by a real request", () => {
+  it("is listed in the README's table, as the rows say", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../../../README.md", import.meta.url)), "utf8")
+    assert.include(readme, readmeTable(), "README.md's table differs from the rows; print readmeTable() and paste it")
+  })
+
   it("has a row for every class of the catalog", () => {
     const covered = new Set(BuiltinFormats.all.flatMap((format) => rows.map((row) => classOf(row, format))))
     const missing = Catalog.builtin.errors.filter((cls) => !covered.has(cls)).map((cls) => cls.metadata.code)
@@ -532,16 +736,15 @@ describe("Every catalog error, produced by a real request", () => {
   for (const format of BuiltinFormats.all) {
     it.live(`each row answers as its class says, in ${format.name}`, () =>
       Effect.gen(function*() {
-        const shared = yield* Layer.build(service({ errata: { format, alternatives: [] } }))
+        upstream = yield* Upstream.make()
+        const options = { errata: { format, alternatives: [] }, exportUrl: upstream.url, upstreamTimeout: "500 millis" } as const
+        const shared = yield* Layer.build(service(options))
         for (const row of rows) {
           yield* row.service === undefined
             ? Effect.provide(check(row, format), shared)
-            : Effect.provide(
-              check(row, format),
-              service({
-                errata: { format, alternatives: [] },
-                ...(typeof row.service === "function" ? row.service() : row.service)
-              })
+            : Effect.flatMap(
+              Effect.isEffect(row.service) ? row.service : Effect.succeed<Partial<IdentityAdmin.Options>>(row.service),
+              (options) => Effect.provide(check(row, format), service({ errata: { format, alternatives: [] }, ...options }))
             )
         }
       }).pipe(Effect.scoped), { timeout: 120_000 })

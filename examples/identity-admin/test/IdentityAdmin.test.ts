@@ -1,15 +1,12 @@
 import { HttpClientRequest } from "@effect/platform"
-import { SqlClient } from "@effect/sql"
-import { SqliteClient } from "@effect/sql-sqlite-node"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { WireFormat } from "@errata/domain"
 import { Testing } from "@errata/server"
-import { Effect, Layer } from "effect"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { ConfigProvider, Duration, Effect, Either, Redacted } from "effect"
 import * as Database from "../src/Database.js"
+import { fresh, holdingWriteLock, kind, tempDatabase, unreachable } from "./fixtures/Database.js"
 import { json } from "./fixtures/Http.js"
-import { adminToken, service, tempDatabase, tokenRequest, admin, withToken } from "./fixtures/Service.js"
+import { adminToken, service, tokenRequest, admin, withToken } from "./fixtures/Service.js"
 
 const requestId = "req_ref_1"
 
@@ -134,8 +131,8 @@ const assertNoLeak = (body: string) => {
   }
 }
 
-/** An administrator token issued by a service on `filename`, which has stopped since. */
-const tokenOn = (filename: string) => adminToken().pipe(Effect.provide(service({ database: { filename } })))
+/** An administrator token issued by a service on `database`, which has stopped since. */
+const tokenOn = (database: Database.Options) => adminToken().pipe(Effect.provide(service({ database })))
 
 /** A create with a token, by a service with these options. */
 const createWith = (token: string, options: Parameters<typeof service>[0], logs: Array<Testing.LogEntry> = []) =>
@@ -145,10 +142,11 @@ const createWith = (token: string, options: Parameters<typeof service>[0], logs:
   ).pipe(Effect.provide(service(options, logs)))
 
 describe("identity-admin: database failures answer without leaking SQL", () => {
-  it.live("a read-only database: 500 database_error", () =>
+  // Read-only is a way to open a SQLite file; on PostgreSQL, a lock's wait (below) breaks writes alike.
+  it.live.skipIf(kind !== "sqlite")("a read-only database: 500 database_error", () =>
     Effect.gen(function*() {
       const filename = tempDatabase()
-      const token = yield* tokenOn(filename)
+      const token = yield* tokenOn({ filename })
       const logs: Array<Testing.LogEntry> = []
       const answer = yield* createWith(token, { database: { filename, readonly: true } }, logs)
       assert.strictEqual(answer.status, 500)
@@ -157,28 +155,24 @@ describe("identity-admin: database failures answer without leaking SQL", () => {
       assert.isTrue(logs.some((entry) => entry.message === "database failure" && entry.cause.includes("SqlError")))
     }))
 
-  it.live("a database locked by another connection: 500 database_error", () =>
+  it.scopedLive("a database locked by another connection: 500 database_error", () =>
     Effect.gen(function*() {
-      const filename = tempDatabase()
-      const token = yield* tokenOn(filename)
-      const answer = yield* Effect.gen(function*() {
-        const sql = yield* SqlClient.SqlClient
-        yield* sql`BEGIN EXCLUSIVE`
-        return yield* createWith(token, { database: { filename, busyTimeoutMs: 50 } })
-      }).pipe(Effect.provide(SqliteClient.layer({ filename })))
+      const database = yield* fresh({ lockWaitMs: 50 })
+      const token = yield* tokenOn(database.options)
+      yield* holdingWriteLock(database)
+      const answer = yield* createWith(token, { database: database.options })
       assert.strictEqual(answer.status, 500)
       assert.strictEqual(answer.body, databaseError)
       assertNoLeak(answer.body)
     }))
 
-  it.live("a database file that does not exist: the token endpoint answers 500 server_error (OAuth's word), credentials 503", () =>
+  it.live("a database that cannot be used: the token endpoint says server_error (OAuth's word), credentials 503", () =>
     Effect.gen(function*() {
       const logs: Array<Testing.LogEntry> = []
-      const missing = join(tmpdir(), "errata-missing", "nowhere", "errata.db")
       const [issued, used] = yield* Effect.all([
         tokenRequest({ grant_type: "client_credentials", client_id: admin.clientId, client_secret: admin.clientSecret }),
         Testing.send(withId(json("POST", "/api/admin/users", "{}").pipe(withToken("at_anything"))))
-      ]).pipe(Effect.provide(service({ database: { filename: missing, readonly: true } }, logs)))
+      ]).pipe(Effect.provide(service({ database: unreachable() }, logs)))
       assert.strictEqual(issued.status, 500)
       assert.deepStrictEqual(JSON.parse(issued.body), {
         error: "server_error",
@@ -193,7 +187,7 @@ describe("identity-admin: database failures answer without leaking SQL", () => {
       })
       for (const answer of [issued, used]) assertNoLeak(answer.body)
       assert.isTrue(logs.some((entry) => entry.message === "database unavailable; answering database_error"))
-      assert.isTrue(logs.some((entry) => entry.message === "bootstrap admin client not created"))
+      assert.isTrue(logs.some((entry) => entry.message === "bootstrap admin client waits for the database"))
     }))
 })
 
@@ -204,4 +198,41 @@ describe("DATABASE_URL", () => {
     assert.strictEqual(Database.filenameFromUrl("file:relative/app.db"), "relative/app.db")
     assert.throws(() => Database.filenameFromUrl("postgres://localhost/errata"), /file:PATH/)
   })
+
+  it("takes postgres:// and postgresql:// for PostgreSQL, and keeps the URL a secret", () => {
+    for (const url of ["postgres://app:pw@db:5432/errata", "postgresql://app:pw@db/errata"]) {
+      const options = Database.fromUrl(Redacted.make(url))
+      assert.isTrue(Database.isPostgres(options))
+      assert.notInclude(JSON.stringify(options), "pw")
+    }
+    assert.deepStrictEqual(Database.fromUrl(Redacted.make("file:app.db")), { filename: "app.db" })
+    assert.deepStrictEqual(Database.fromUrl(undefined), { filename: "./data/errata.db" })
+  })
+
+  it.effect("reads the pool's bounds and the schema for PostgreSQL, and refuses another scheme", () =>
+    Effect.gen(function*() {
+      const read = (env: Record<string, string>) =>
+        Effect.either(Effect.withConfigProvider(Database.config, ConfigProvider.fromMap(new Map(Object.entries(env)))))
+      const postgres = yield* read({
+        DATABASE_URL: "postgres://app:pw@db/errata",
+        DATABASE_SCHEMA: "identity",
+        DATABASE_STATEMENT_TIMEOUT: "3 seconds"
+      })
+      assert.isTrue(Either.isRight(postgres))
+      const options = Either.getOrThrow(postgres) as Database.PostgresOptions
+      assert.strictEqual(Redacted.value(options.url), "postgres://app:pw@db/errata")
+      assert.strictEqual(options.schema, "identity")
+      assert.deepStrictEqual(options.statementTimeout, Duration.seconds(3))
+      assert.deepStrictEqual(options.connectTimeout, Duration.seconds(5))
+      assert.deepStrictEqual(Either.getOrThrow(yield* read({})), { filename: "./data/errata.db" })
+      const refusals = [
+        { DATABASE_URL: "mysql://db/errata" },
+        { DATABASE_URL: "postgres://db/e", DATABASE_SCHEMA: "A b" }
+      ]
+      for (const env of refusals) {
+        const refused = yield* read(env)
+        assert.isTrue(Either.isLeft(refused))
+        assert.notInclude(String(Either.isLeft(refused) ? refused.left : ""), "db/e")
+      }
+    }))
 })

@@ -4,11 +4,12 @@
  * a log line or a debug body.
  */
 import { HttpClientRequest } from "@effect/platform"
-import { SqliteClient } from "@effect/sql-sqlite-node"
+import { SqlClient } from "@effect/sql"
 import { assert, describe, it } from "@effect/vitest"
 import { Webhooks } from "@errata/client"
 import { Testing } from "@errata/server"
 import { Effect, Layer, Redacted, TestClock } from "effect"
+import { fresh } from "./fixtures/Database.js"
 import { json } from "./fixtures/Http.js"
 import {
   admin,
@@ -16,7 +17,6 @@ import {
   createUser,
   login,
   service,
-  tempDatabase,
   tokenRequest,
   tokens,
   userTokens,
@@ -119,9 +119,9 @@ describe("Tokens", () => {
 
   it.scopedLive("are revoked at once on every instance that shares the database", () =>
     Effect.gen(function*() {
-      const filename = tempDatabase()
-      const a = yield* Layer.build(service({ database: { filename } }))
-      const b = yield* Layer.build(service({ database: { filename } }))
+      const database = (yield* fresh()).options
+      const a = yield* Layer.build(service({ database }))
+      const b = yield* Layer.build(service({ database }))
       const token = yield* adminToken().pipe(Effect.provide(a))
       assert.strictEqual((yield* me(token).pipe(Effect.provide(b))).status, 200)
       assert.strictEqual((yield* revoke(token).pipe(Effect.provide(a))).status, 200)
@@ -141,7 +141,7 @@ describe("Tokens", () => {
 
   it.scopedLive("are stored hashed: the database holds no usable token or secret", () =>
     Effect.gen(function*() {
-      const filename = tempDatabase()
+      const database = yield* fresh()
       const { issued, repeated, session } = yield* Effect.gen(function*() {
         yield* createUser({ email: "hal@example.com", password: "s3cretpass" })
         const session = yield* login("hal@example.com", "s3cretpass")
@@ -167,16 +167,16 @@ describe("Tokens", () => {
         )
         assert.strictEqual(created.status, 201)
         return { issued: JSON.parse(first.body), repeated: JSON.parse(second.body), session }
-      }).pipe(Effect.provide(service({ database: { filename } })))
+      }).pipe(Effect.provide(service({ database: database.options })))
       assert.notStrictEqual(repeated.access_token, issued.access_token)
-      const rows = yield* Effect.flatMap(SqliteClient.SqliteClient, (sql) =>
+      const rows = yield* Effect.flatMap(SqlClient.SqlClient, (sql) =>
         Effect.all([
           sql`SELECT * FROM tokens`,
           sql`SELECT * FROM clients`,
           sql`SELECT * FROM sessions`,
           sql`SELECT * FROM users`,
           sql`SELECT * FROM errata_idempotency_keys`
-        ])).pipe(Effect.provide(SqliteClient.layer({ filename })))
+        ])).pipe(Effect.provide(database.client))
       assert.strictEqual(rows[4].length, 1)
       assert.isAbove(rows[0].length, 0)
       const dump = JSON.stringify(rows)

@@ -47,7 +47,12 @@ export const store = (options: Options = {}): Effect.Effect<Idempotency.Store, n
           created_at BIGINT NOT NULL,
           expires_at BIGINT NOT NULL
         )
-      `.pipe(Effect.tap(() => void (created = true)))
+      `.pipe(
+        // Instances creating it at once on PostgreSQL: all but one fail (a unique violation in the catalog), and
+        // find it on their second try.
+        Effect.retry({ times: 1 }),
+        Effect.tap(() => void (created = true))
+      )
     ))
     const run = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
       Effect.zipRight(created ? Effect.void : createTable, effect).pipe(

@@ -1,0 +1,320 @@
+/**
+ * A bulk import of users: an upload read into rows — CSV with a header row naming `email`, `name`, `password` and
+ * optionally `role`, or JSON lines — each row checked by the users module's own rules, then the users inserted.
+ *
+ * All or nothing: every row is checked, and the users are inserted in one transaction with the job's end, only if
+ * every row passed; otherwise nothing is inserted and the job fails as `import_failed`, with one field error per
+ * problem, named by the row's index in the upload and the field: `rows[0]` is the first user (the CSV header and
+ * blank lines are not rows), `rows[3].email` the email of the fourth. Everything wrong with an upload is the
+ * caller's to fix, and so `import_failed`: a line that is not JSON, a CSV record that does not parse, a header
+ * without `email`, `name` or `password`, no rows at all. `job_failed` is kept for the service's own failures.
+ */
+import { SqlClient } from "@effect/sql"
+import type { CatalogError } from "@errata/domain"
+import type { DatabaseError } from "@errata/domain/Errors"
+import { EmailAlreadyExists } from "@errata/domain/Errors"
+import { parse as parseCsv } from "csv-parse/sync"
+import { Clock, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import type { UploadFormat } from "./Job.js"
+import { JobFailure, JobResult, UploadFormat as UploadFormatSchema } from "./Job.js"
+import type { Claim, JobLost, Outcome, Progress } from "./JobsRepository.js"
+import { JobsRepository } from "./JobsRepository.js"
+import * as Passwords from "./Passwords.js"
+import { orDatabaseError } from "./Sql.js"
+import { EmailInput, PasswordInput, Role, UserName } from "./User.js"
+import { checkEmail, checkPassword, newUserId } from "./Users.js"
+import { UsersRepository } from "./UsersRepository.js"
+
+type FieldError = CatalogError.FieldError
+
+/** An upload as a job keeps it until it ends. */
+export const StoredUpload = Schema.parseJson(Schema.Struct({ format: UploadFormatSchema, text: Schema.String }))
+
+/** A row of an upload: a user to create. */
+const ImportRow = Schema.Struct({
+  email: EmailInput,
+  name: UserName,
+  password: PasswordInput,
+  role: Schema.optional(Schema.String.pipe(
+    Schema.filter((role): role is Role => Schema.is(Role)(role), { message: () => "must be admin or member" })
+  ))
+})
+
+const decodeRow = Schema.decodeUnknownEither(ImportRow)
+
+/** A row of the upload: what it holds, or why it could not be read. */
+type Read = Either.Either<unknown, FieldError>
+
+/** What an upload holds: its rows, or a problem of the whole upload. */
+interface Upload {
+  readonly rows: ReadonlyArray<Read>
+  readonly problems: ReadonlyArray<FieldError>
+}
+
+const row = (index: number) => `rows[${index}]`
+
+const readNdjson = (text: string): Upload => ({
+  rows: text.split(/\r?\n/).filter((line) => line.trim() !== "").map((line, index): Read => {
+    try {
+      return Either.right(JSON.parse(line))
+    } catch {
+      return Either.left({ field: row(index), message: "is not valid JSON", code: "invalid_json" })
+    }
+  }),
+  problems: []
+})
+
+const columns = ["email", "name", "password", "role"]
+const requiredColumns = ["email", "name", "password"]
+const known = columns.join(", ")
+
+const csvProblems: Record<string, string> = {
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: "does not have as many fields as the header",
+  CSV_QUOTE_NOT_CLOSED: "has a quote that is never closed",
+  INVALID_OPENING_QUOTE: "has a quote inside a field that is not quoted"
+}
+
+const readCsv = (text: string): Upload => {
+  const records: Array<Either.Either<ReadonlyArray<string>, string>> = []
+  try {
+    parseCsv(text, {
+      bom: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      on_record: (record: Array<string>) => {
+        records.push(Either.right(record))
+        return record
+      },
+      on_skip: (error) => {
+        records.push(Either.left(error?.code ?? ""))
+      }
+    })
+  } catch {
+    return { rows: [], problems: [{ field: "rows", message: "The upload is not valid CSV", code: "invalid_csv" }] }
+  }
+  const [first, ...rest] = records
+  if (first === undefined) return { rows: [], problems: [] }
+  if (Either.isLeft(first)) {
+    const problem = { field: "header", message: "The header row is not valid CSV", code: "invalid_csv" }
+    return { rows: [], problems: [problem] }
+  }
+  const header = first.right.map((name) => name.trim().toLowerCase())
+  const problems: Array<FieldError> = [
+    ...requiredColumns.filter((name) => !header.includes(name)).map((name) => ({
+      field: `header.${name}`,
+      message: "is a column the header must name",
+      code: "required"
+    })),
+    ...header.flatMap((name, i) =>
+      columns.includes(name) && header.indexOf(name) === i ? [] : [{
+        field: `header[${i}]`,
+        message: `${JSON.stringify(name.slice(0, 64))} is an unknown or repeated column; the columns are ${known}`,
+        code: "unknown_column"
+      }]
+    )
+  ]
+  if (problems.length > 0) return { rows: [], problems }
+  return {
+    rows: rest.map((record, index): Read =>
+      Either.match(record, {
+        onLeft: (code) =>
+          Either.left({ field: row(index), message: csvProblems[code] ?? "is not valid CSV", code: "invalid_csv" }),
+        onRight: (fields) =>
+          Either.right(Object.fromEntries(
+            header.flatMap((name, i) => name === "role" && fields[i] === "" ? [] : [[name, fields[i]]])
+          ))
+      })
+    ),
+    problems: []
+  }
+}
+
+/** An upload's rows, whichever its format. */
+export const read = (format: UploadFormat, text: string): Upload => format === "csv" ? readCsv(text) : readNdjson(text)
+
+/**
+ * A schema's message as a caller should read it, as the server words a request's: without the `, actual …` echo of
+ * the value (which may be a secret), and without the names of the service's schemas.
+ */
+const issueError = (field: string, message: string): FieldError => {
+  const withoutActual = message.replace(/, actual [\s\S]*$/, "")
+  return /\((?:Encoded|Type) side\)|^Expected [A-Z]\w*$/.test(withoutActual)
+    ? { field, message: "has the wrong type", code: "invalid_type" }
+    : { field, message: withoutActual, code: "invalid" }
+}
+
+/** The row's schema issues, one per field. */
+const issuesOf = (index: number, error: ParseResult.ParseError): Array<FieldError> => {
+  const byField = new Map<string, FieldError>()
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    const field = [row(index), ...issue.path.map(String)].join(".")
+    if (byField.has(field)) continue
+    byField.set(
+      field,
+      issue._tag === "Missing"
+        ? { field, message: "is required", code: "required" }
+        : issue._tag === "Unexpected"
+        ? { field, message: "is not a field of a user", code: "unknown_field" }
+        : issueError(field, issue.message)
+    )
+  }
+  return Array.from(byField.values())
+}
+
+/** The field errors of a users-module check, named after the row. */
+const inRow = (index: number, errors: ReadonlyArray<FieldError> | undefined): Array<FieldError> =>
+  (errors ?? []).map((error) => ({ ...error, field: `${row(index)}.${error.field}` }))
+
+const alreadyInUse = "This email address is already in use"
+
+/** A user ready to insert. */
+interface Prepared {
+  readonly index: number
+  readonly email: string
+  readonly name: string
+  readonly passwordHash: string
+  readonly role: Role
+}
+
+/** Progress is written at most this often (milliseconds), and at the end. */
+const progressEvery = 250
+
+/** The problems an import keeps and reports, at most: the first ones, and how many more. */
+const maxRowErrors = 500
+
+export class UserImport extends Effect.Service<UserImport>()("identity-admin/UserImport", {
+  effect: Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const users = yield* UsersRepository
+    const jobs = yield* JobsRepository
+
+    /** The problems of one row, given the normalized emails of the rows before it. */
+    const check = (
+      index: number,
+      value: unknown,
+      seen: Map<string, number>
+    ): Effect.Effect<Either.Either<typeof ImportRow.Type, Array<FieldError>>, DatabaseError> =>
+      Effect.gen(function*() {
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+          return Either.left([{ field: row(index), message: "must be an object", code: "invalid_type" }])
+        }
+        const raw = value as Record<string, unknown>
+        const decoded = decodeRow(raw, { errors: "all", onExcessProperty: "error" })
+        const errors = Either.isLeft(decoded) ? issuesOf(index, decoded.left) : []
+        const fine = (field: string) => !errors.some((error) => error.field === `${row(index)}.${field}`)
+        let email: string | undefined
+        if (typeof raw.email === "string" && fine("email")) {
+          const checked = yield* Effect.either(checkEmail(raw.email))
+          if (Either.isLeft(checked)) errors.push(...inRow(index, checked.left.fieldErrors))
+          else email = checked.right
+        }
+        if (email !== undefined) {
+          const emailField = `${row(index)}.email`
+          const earlier = seen.get(email)
+          if (earlier !== undefined) {
+            errors.push({ field: emailField, message: `is the email of ${row(earlier)} too`, code: "duplicate" })
+          } else {
+            seen.set(email, index)
+            if (Option.isSome(yield* users.findByEmail(email))) {
+              errors.push({ field: emailField, message: alreadyInUse, code: "already_exists" })
+            }
+          }
+        }
+        if (typeof raw.password === "string" && fine("password")) {
+          const checked = yield* Effect.either(checkPassword(Redacted.make(raw.password)))
+          if (Either.isLeft(checked)) errors.push(...inRow(index, checked.left.fieldErrors))
+        }
+        return errors.length === 0 && Either.isRight(decoded) && email !== undefined
+          ? Either.right({ ...decoded.right, email })
+          : Either.left(errors)
+      })
+
+    /** Inserts the users with the job's end, in one transaction: both or neither. */
+    const commit = (claim: Claim, prepared: ReadonlyArray<Prepared>, progress: Progress) =>
+      sql.withTransaction(Effect.gen(function*() {
+        yield* jobs.finish(claim, {
+          _tag: "Succeeded",
+          result: new JobResult({ imported: prepared.length }),
+          progress
+        })
+        for (const user of prepared) {
+          yield* users.insert({
+            id: newUserId(),
+            email: user.email,
+            name: user.name,
+            passwordHash: user.passwordHash,
+            role: user.role
+          }).pipe(Effect.catchIf(
+            (error): error is EmailAlreadyExists => error instanceof EmailAlreadyExists,
+            () =>
+              Effect.fail<Array<FieldError>>([
+                { field: `${row(user.index)}.email`, message: alreadyInUse, code: "already_exists" }
+              ])
+          ))
+        }
+      })).pipe(orDatabaseError)
+
+    /**
+     * Imports the users of a held job's upload. `None` when the import ended the job itself (its users are committed
+     * with the job's end); otherwise how the job ends.
+     */
+    const run = (claim: Claim, payload: string): Effect.Effect<Option.Option<Outcome>, JobLost | DatabaseError> =>
+      Effect.gen(function*() {
+        const upload = yield* Effect.orDie(Schema.decode(StoredUpload)(payload))
+        const { problems, rows } = read(upload.format, upload.text)
+        const total = rows.length
+        const rejected = (errors: ReadonlyArray<FieldError>, done: number): Outcome => ({
+          _tag: "Failed",
+          failure: new JobFailure({
+            code: "import_failed",
+            message: "The upload has rows that cannot be imported; nothing was imported"
+          }),
+          rowErrors: errors.length <= maxRowErrors ? errors : [
+            ...errors.slice(0, maxRowErrors),
+            { field: "rows", message: `and ${errors.length - maxRowErrors} more problems`, code: "truncated" }
+          ],
+          progress: { done, total }
+        })
+        if (problems.length > 0) return Option.some(rejected(problems, 0))
+        if (total === 0) {
+          return Option.some(rejected([{ field: "rows", message: "The upload has no rows", code: "required" }], 0))
+        }
+        yield* jobs.progress(claim, 0, total)
+        const errors: Array<FieldError> = []
+        const prepared: Array<Prepared> = []
+        const seen = new Map<string, number>()
+        let reportedAt = yield* Clock.currentTimeMillis
+        for (const [index, entry] of rows.entries()) {
+          const checked = Either.isLeft(entry)
+            ? Either.left([entry.left])
+            : yield* check(index, entry.right, seen)
+          if (Either.isLeft(checked)) {
+            errors.push(...checked.left)
+          } else if (errors.length === 0) {
+            prepared.push({
+              index,
+              email: checked.right.email,
+              name: checked.right.name,
+              passwordHash: yield* Passwords.hash(checked.right.password),
+              role: checked.right.role ?? "member"
+            })
+          }
+          const now = yield* Clock.currentTimeMillis
+          if (now - reportedAt >= progressEvery) {
+            yield* jobs.progress(claim, index + 1, total)
+            reportedAt = now
+          }
+        }
+        if (errors.length > 0) return Option.some(rejected(errors, total))
+        return yield* commit(claim, prepared, { done: total, total }).pipe(
+          Effect.as(Option.none<Outcome>()),
+          Effect.catchIf(
+            (error): error is Array<FieldError> => Array.isArray(error),
+            (taken) => Effect.succeed(Option.some(rejected(taken, total)))
+          )
+        )
+      })
+
+    return { run } as const
+  })
+}) {}
