@@ -27,7 +27,7 @@ import { HealthHttpLive } from "./HealthHttp.js"
 import * as Jobs from "./Jobs.js"
 import { ExportsHttpLive, JobsHttpLive } from "./JobsHttp.js"
 import { JobsRepository } from "./JobsRepository.js"
-import { exempt, MaintenanceHttpLive } from "./MaintenanceHttp.js"
+import { MaintenanceHttpLive, openInMaintenance } from "./MaintenanceHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
 import { Organizations } from "./Organizations.js"
 import { OrganizationsHttpLive } from "./OrganizationsHttp.js"
@@ -188,7 +188,7 @@ const serve = (
     Layer.provide(ErrataServer.layer(AdminApi).pipe(Layer.provide(handlers))),
     Layer.provide(Layer.mergeAll(
       Admission.layer({
-        exempt,
+        openInMaintenance,
         ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
         ...(options.maintenance !== undefined ? { maintenance: options.maintenance } : {})
       }),

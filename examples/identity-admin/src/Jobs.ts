@@ -42,8 +42,8 @@ import * as Database from "./Database.js"
 import { exportName, Exports } from "./Export.js"
 import type { ImportUpload, Job, JobId } from "./Job.js"
 import { JobFailure, JobResult } from "./Job.js"
-import type { Claim, Claimed, JobLost, Outcome, Page } from "./JobsRepository.js"
-import { JobsRepository, newJobId } from "./JobsRepository.js"
+import type { Claim, Claimed, Outcome, Page } from "./JobsRepository.js"
+import { JobLost, JobsRepository, newJobId } from "./JobsRepository.js"
 import { StoredUpload, UserImport } from "./UserImport.js"
 
 export interface Options {
@@ -134,17 +134,27 @@ export class Jobs extends Effect.Service<Jobs>()("identity-admin/Jobs", {
         )
       })
 
-    /** The job's work, while its lease is renewed; `JobLost` as soon as a renewal finds it no longer held. */
+    /**
+     * The job's work, while its lease is renewed; `JobLost` as soon as a renewal finds it no longer held, or when the
+     * lease has run out without a renewal getting through (the database unreachable): another instance may hold the
+     * job by then, and this one stops rather than do the work twice at once.
+     */
     const work = (claimed: Claimed, claim: Claim) =>
-      Effect.raceFirst(
-        claimed.job.kind === "import_users" ? imports.run(claim, claimed.payload) : exportJob(claim),
-        repository.renew(claim, leaseMs).pipe(
-          // A renewal the database refused is tried again at the next one.
-          Effect.catchTag("DatabaseError", () => Effect.void),
-          Effect.repeat(Schedule.spaced(Duration.millis(leaseMs / 3))),
-          Effect.zipRight(Effect.never)
+      Effect.gen(function*() {
+        let heldUntil = (yield* Clock.currentTimeMillis) + leaseMs
+        const renew = repository.renew(claim, leaseMs).pipe(
+          Effect.zipRight(Clock.currentTimeMillis),
+          Effect.map((now) => void (heldUntil = now + leaseMs)),
+          // A renewal the database refused is tried again at the next one, while the lease lasts.
+          Effect.catchTag("DatabaseError", () =>
+            Effect.flatMap(Clock.currentTimeMillis, (now) =>
+              now < heldUntil ? Effect.void : Effect.fail(new JobLost({ id: claimed.job.id }))))
         )
-      )
+        return yield* Effect.raceFirst(
+          claimed.job.kind === "import_users" ? imports.run(claim, claimed.payload) : exportJob(claim),
+          renew.pipe(Effect.repeat(Schedule.spaced(Duration.millis(leaseMs / 3))), Effect.zipRight(Effect.never))
+        )
+      })
 
     const run = (claimed: Claimed, claim: Claim): Effect.Effect<void> =>
       Effect.gen(function*() {

@@ -19,8 +19,9 @@ export const MaintenanceHttpLive = ErrataServer.group(AdminApi, "maintenance", (
 const wayOut = new Set(["/api/admin/maintenance", "/oauth/token"])
 
 /**
- * The requests admission never turns away: the health checks, and the way to end maintenance — the switch, and the
- * token endpoint, so that an administrator whose token expired meanwhile can still get one to turn it off.
+ * The requests maintenance lets through: the switch, and the token endpoint, so that an administrator whose token
+ * expired meanwhile can still get one to turn it off. They count against the bound on requests in flight like any
+ * other (the token endpoint is open to anyone, and hashes secrets).
  */
-export const exempt: NonNullable<Admission.Options["exempt"]> = (request) =>
-  Admission.isHealthCheck(request) || wayOut.has(request.url.split("?")[0]!)
+export const openInMaintenance: NonNullable<Admission.Options["openInMaintenance"]> = (request) =>
+  wayOut.has(request.url.split("?")[0]!)

@@ -7,7 +7,7 @@ import type { SqlError } from "@effect/sql"
 import { SqlClient } from "@effect/sql"
 import { Authentication as Contract } from "@errata/domain"
 import type { AccessDenied, DatabaseError } from "@errata/domain/Errors"
-import { DuplicateName, OrganizationNotFound, UserNotFound } from "@errata/domain/Errors"
+import { DuplicateName, OrganizationNotFound, ResourceNotFound, UserNotFound } from "@errata/domain/Errors"
 import { Authentication } from "@errata/server"
 import { Clock, Effect, Schema } from "effect"
 import { randomUUID } from "node:crypto"
@@ -140,21 +140,24 @@ export class Organizations extends Effect.Service<Organizations>()("identity-adm
         return yield* Effect.forEach(rows, memberOf)
       }).pipe(orDatabaseError)
 
-    /** Removes a member, and the organization's roles assigned to them; a user who is not a member is not found. */
+    /**
+     * Removes a member, and the organization's roles assigned to them; a user who is not a member is
+     * `resource_not_found` (the membership), an unknown user `user_not_found`.
+     */
     const removeMember = (
       id: OrganizationId,
       userId: UserId
-    ): Effect.Effect<void, OrganizationNotFound | UserNotFound | DatabaseError> =>
+    ): Effect.Effect<void, OrganizationNotFound | UserNotFound | ResourceNotFound | DatabaseError> =>
       Effect.gen(function*() {
         yield* exists(id)
+        const users = yield* sql`SELECT id FROM users WHERE id = ${userId}`
+        if (users.length === 0) return yield* Effect.fail(userNotFound(userId))
         yield* sql`DELETE FROM role_assignments WHERE user_id = ${userId}
           AND role_id IN (SELECT id FROM roles WHERE organization_id = ${id})`
         const removed = yield* sql`DELETE FROM organization_members
           WHERE organization_id = ${id} AND user_id = ${userId} RETURNING user_id`
         if (removed.length === 0) {
-          return yield* Effect.fail(
-            new UserNotFound({ message: "The user is not a member of this organization", userId })
-          )
+          return yield* Effect.fail(new ResourceNotFound({ message: "The user is not a member of this organization" }))
         }
       }).pipe(sql.withTransaction, orDatabaseError)
 

@@ -142,16 +142,20 @@ export class Roles extends Effect.Service<Roles>()("identity-admin/Roles", {
         return yield* withPolicies(row)
       }).pipe(sql.withTransaction, orDatabaseError)
 
-    /** Detaches a policy from a role; a policy that is not attached to it is not found. */
+    /** Detaches a policy from a role; a policy that is not attached to it is `resource_not_found` (the attachment). */
     const detachPolicy = (
       id: RoleId,
       policyId: PolicyId
-    ): Effect.Effect<Role, RoleNotFound | PolicyNotFound | DatabaseError> =>
+    ): Effect.Effect<Role, RoleNotFound | PolicyNotFound | ResourceNotFound | DatabaseError> =>
       Effect.gen(function*() {
         const row = yield* findRow(id)
+        const policies = yield* sql`SELECT id FROM policies WHERE id = ${policyId}`
+        if (policies.length === 0) return yield* Effect.fail(policyNotFound())
         const removed = yield* sql`DELETE FROM role_policies WHERE role_id = ${id} AND policy_id = ${policyId}
           RETURNING policy_id`
-        if (removed.length === 0) return yield* Effect.fail(policyNotFound("The policy is not attached to this role"))
+        if (removed.length === 0) {
+          return yield* Effect.fail(new ResourceNotFound({ message: "The policy is not attached to this role" }))
+        }
         return yield* withPolicies(row)
       }).pipe(sql.withTransaction, orDatabaseError)
 

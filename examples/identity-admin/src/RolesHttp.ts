@@ -24,7 +24,11 @@ export const RolesHttpLive = ErrataServer.group(AdminApi, "roles", (handlers) =>
         ))
       .handle("get", ({ path }) =>
         Effect.gen(function*() {
-          const role = yield* roles.get(path.id)
+          // Only administrators learn that a role does not exist; to anyone else it is as closed as another's.
+          const role = yield* roles.get(path.id).pipe(
+            Effect.catchTag("RoleNotFound", (notFound) =>
+              Effect.zipRight(Authentication.requireAccess((principal) => principal.roles.includes("admin")), Effect.fail(notFound)))
+          )
           yield* organizations.requireMembership(role.organizationId)
           return role
         }))

@@ -108,7 +108,8 @@ const readCsv = (text: string): Upload => {
     ...header.flatMap((name, i) =>
       columns.includes(name) && header.indexOf(name) === i ? [] : [{
         field: `header[${i}]`,
-        message: `${JSON.stringify(name.slice(0, 64))} is an unknown or repeated column; the columns are ${known}`,
+        // Never the cell itself: a file without a header has a user's password there.
+        message: `is an unknown or repeated column; the columns are ${known}`,
         code: "unknown_column"
       }]
     )

@@ -68,6 +68,9 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
       execute: (email) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => sql`SELECT ${columns(now)} FROM users WHERE email = ${email}`)
     })
+    // Text in code-point order on both databases: SQLite's own, and PostgreSQL's "C" collation (not the locale's).
+    const orderBy = (key: UserSort["key"]) =>
+      key === "created_at" ? sql(key) : sql.onDialectOrElse({ pg: () => sql`${sql(key)} COLLATE "C"`, orElse: () => sql(key) })
     const listRows = SqlSchema.findAll({
       Request: Schema.Struct({ limit: Schema.Number, offset: Schema.Number, sort: UserSort }),
       Result: userFromRow,
@@ -75,7 +78,7 @@ export class UsersRepository extends Effect.Service<UsersRepository>()("identity
         Effect.flatMap(
           Clock.currentTimeMillis,
           (now) =>
-            sql`SELECT ${columns(now)} FROM users ORDER BY ${sql(sort.key)} ${sql.literal(sort.descending ? "DESC" : "ASC")}, id LIMIT ${limit} OFFSET ${offset}`
+            sql`SELECT ${columns(now)} FROM users ORDER BY ${orderBy(sort.key)} ${sql.literal(sort.descending ? "DESC" : "ASC")}, id LIMIT ${limit} OFFSET ${offset}`
         )
     })
     const emailTaken = (email: string) => (error: SqlError.SqlError): Effect.Effect<never, EmailAlreadyExists | SqlError.SqlError> =>

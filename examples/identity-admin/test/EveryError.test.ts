@@ -138,6 +138,8 @@ const stalledRequest = Effect.gen(function*() {
     (socket) => Effect.sync(() => socket.destroy())
   )
   socket.write("POST /api/admin/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{")
+  // Until the server has admitted it: a probe (not recorded) is turned away only then.
+  yield* waitFor(ServerTesting.send(HttpClientRequest.get("/api/nowhere")), (answer) => answer.status === 503)
 })
 
 /** The database of the row's own service, for the rows that break it from outside. */

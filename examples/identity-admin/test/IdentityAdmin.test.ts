@@ -141,6 +141,25 @@ const createWith = (token: string, options: Parameters<typeof service>[0], logs:
       .pipe(withToken(token))
   ).pipe(Effect.provide(service(options, logs)))
 
+describe("identity-admin: listing users", () => {
+  it.live("sorts by a column, text in code-point order on either database, ascending or descending", () =>
+    Effect.gen(function*() {
+      const token = yield* adminToken()
+      for (const name of ["bob", "Ann", "carl", "Ángel"]) {
+        const body = JSON.stringify({ email: `${name.toLowerCase()}.x@example.com`, name, password: "s3cretpass" })
+        assert.strictEqual((yield* Testing.send(json("POST", "/api/admin/users", body).pipe(withToken(token)))).status, 201)
+      }
+      const names = (sort: string) =>
+        Effect.map(
+          Testing.send(HttpClientRequest.get(`/api/admin/users?sort=${sort}`).pipe(withToken(token))),
+          (answer) => (JSON.parse(answer.body).users as Array<{ name: string }>).map((user) => user.name)
+        )
+      assert.deepStrictEqual(yield* names("name"), ["Ann", "bob", "carl", "Ángel"])
+      assert.deepStrictEqual(yield* names("-name"), ["Ángel", "carl", "bob", "Ann"])
+      assert.deepStrictEqual(yield* names("created_at"), ["bob", "Ann", "carl", "Ángel"])
+    }).pipe(Effect.provide(service())))
+})
+
 describe("identity-admin: database failures answer without leaking SQL", () => {
   // Read-only is a way to open a SQLite file; on PostgreSQL, a lock's wait (below) breaks writes alike.
   it.live.skipIf(kind !== "sqlite")("a read-only database: 500 database_error", () =>

@@ -4,7 +4,7 @@
  */
 import { HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
-import { AccessDenied, DuplicateName, Forbidden, OrganizationNotFound, UserNotFound } from "@errata/domain/Errors"
+import { AccessDenied, DuplicateName, Forbidden, OrganizationNotFound, ResourceNotFound, UserNotFound } from "@errata/domain/Errors"
 import { Testing } from "@errata/server"
 import { Effect } from "effect"
 import type { OrganizationId } from "../src/Organization.js"
@@ -80,7 +80,7 @@ describe("Organizations", () => {
       )
       const notMember = yield* refused(
         client.organizations.removeMember({ path: { id: acme.id, userId: bob.id as UserId } }),
-        UserNotFound,
+        ResourceNotFound,
         status
       )
       assert.strictEqual(notMember.message, "The user is not a member of this organization")

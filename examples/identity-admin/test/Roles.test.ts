@@ -117,7 +117,7 @@ describe("Roles", () => {
       assert.deepStrictEqual(detached.policyIds, [])
       const notAttached = yield* refused(
         client.roles.detachPolicy({ path: { id: editor.id, policyId: invoices.id } }),
-        PolicyNotFound,
+        ResourceNotFound,
         status
       )
       assert.strictEqual(notAttached.message, "The policy is not attached to this role")

@@ -17,7 +17,7 @@ import { Context, Duration, Effect, Layer } from "effect"
  * @category models
  */
 export interface Options {
-  /** Requests worked on at once; past it, 503. Default: no bound. */
+  /** Requests worked on at once; past it, 503. Default, or 0: no bound. */
   readonly maxConcurrent?: number
   /** The `Retry-After` of a request turned away by the bound. Default 1 second. */
   readonly retryAfter?: Duration.DurationInput
@@ -26,10 +26,15 @@ export interface Options {
   /** The `Retry-After` of a request turned away by maintenance. Default 60 seconds. */
   readonly maintenanceRetryAfter?: Duration.DurationInput
   /**
-   * Requests that are always admitted and not counted: health checks, and the way to end maintenance. Default:
-   * `GET /health` and `GET /ready`.
+   * Requests that are always admitted and not counted: the health checks, which must answer however busy the server
+   * is. Default: `GET /health` and `GET /ready`.
    */
   readonly exempt?: (request: HttpServerRequest.HttpServerRequest) => boolean
+  /**
+   * Requests admitted in maintenance, though counted against the bound like any other: the way to end maintenance
+   * (the switch, and whatever gives the credentials it needs). Default: none.
+   */
+  readonly openInMaintenance?: (request: HttpServerRequest.HttpServerRequest) => boolean
 }
 
 /**
@@ -76,8 +81,11 @@ const seconds = (duration: Duration.DurationInput) => Math.max(1, Math.ceil(Dura
  * @category constructors
  */
 export const make = (options: Options = {}): Context.Tag.Service<Admission> => {
-  const max = options.maxConcurrent ?? Number.POSITIVE_INFINITY
+  const max = options.maxConcurrent !== undefined && options.maxConcurrent > 0
+    ? options.maxConcurrent
+    : Number.POSITIVE_INFINITY
   const exempt = options.exempt ?? isHealthCheck
+  const openInMaintenance = options.openInMaintenance ?? (() => false)
   const overloaded: Ticket = { admitted: false, reason: "overloaded", retryAfter: seconds(options.retryAfter ?? "1 second") }
   const maintenance: Ticket = {
     admitted: false,
@@ -94,7 +102,7 @@ export const make = (options: Options = {}): Context.Tag.Service<Admission> => {
   return {
     enter: (request) => {
       if (exempt(request)) return free
-      if (inMaintenance) return maintenance
+      if (inMaintenance && !openInMaintenance(request)) return maintenance
       if (inFlight >= max) return overloaded
       inFlight++
       return counted

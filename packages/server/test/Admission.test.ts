@@ -43,6 +43,17 @@ describe("Admission", () => {
     }).pipe(Effect.provide(served(admission)))
   })
 
+  it.live("does not count the exempt requests, and turns away no more than the bound; 0 is no bound", () =>
+    Effect.gen(function*() {
+      // Counted, the second of two slow requests at once would be turned away by a bound of one.
+      const bounded = Admission.make({ maxConcurrent: 1, exempt: (request) => request.url === "/slow" })
+      const slow = send(HttpClientRequest.get("/slow"))
+      const answers = yield* Effect.all([slow, slow], { concurrency: "unbounded" }).pipe(Effect.provide(served(bounded)))
+      assert.deepStrictEqual(answers.map((answer) => answer.status), [504, 504])
+      const unbounded = Admission.make({ maxConcurrent: 0 })
+      assert.strictEqual((yield* send(HttpClientRequest.get("/items/known")).pipe(Effect.provide(served(unbounded)))).status, 200)
+    }))
+
   it.live("gives a request's place back whatever its end: an error, a defect, an invalid body", () => {
     const admission = Admission.make({ maxConcurrent: 1 })
     return Effect.gen(function*() {
@@ -60,8 +71,8 @@ describe("Admission", () => {
     }).pipe(Effect.provide(served(admission)))
   })
 
-  it.live("in maintenance answers every request but the exempt ones 503, until the switch is turned off", () => {
-    const admission = Admission.make({ exempt: (request) => request.url === "/items/known" })
+  it.live("in maintenance answers every request but those open in maintenance 503, until the switch is turned off", () => {
+    const admission = Admission.make({ openInMaintenance: (request) => request.url === "/items/known" })
     return Effect.gen(function*() {
       yield* admission.setMaintenance(true)
       assert.isTrue(yield* admission.maintenance)

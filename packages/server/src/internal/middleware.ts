@@ -464,7 +464,9 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         const path = RouteTable.pathOf(request.url)
         // The fields go in the message object, which Logging.jsonLine spreads flat: cheaper than Effect.annotateLogs.
         const fields = { message: "request failed", error_code: code, status, request_id: requestId, method: request.method, path }
-        yield* (status >= 500 ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
+        // A request admission turned away is the server protecting itself, not failing: a warning, not an error.
+        const failed = status >= 500 && ticket?.admitted !== false
+        yield* (failed ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
 
         const debug = config.debug && DebugInfo.isRequested(request)
           ? yield* DebugInfo.make({ request, error, internal: failure.internal, readBody: rejected === undefined })
