@@ -148,7 +148,7 @@ try {
 
   const width = Math.max(...scenarios.map((s) => s.name.length))
   console.log(`\n${"scenario (medians over rounds)".padEnd(width)}   req/s     p50 ms  p99 ms  statuses (all rounds)`)
-  for (const s of [errata404, native404, raw, errataUser, nativeUser, existing, success, rejected]) {
+  for (const s of [errata404, native404, raw, errataUser, nativeUser, existing, success, rejected, listed, maintenance]) {
     const of = samples.get(s)!
     const statuses = new Map<string, number>()
     for (const sample of of) for (const [code, n] of sample.statuses) statuses.set(code, (statuses.get(code) ?? 0) + n)

@@ -1,6 +1,7 @@
 /**
  * The servers `bench:server` measures, one per process: `node --import tsx servers.ts <kind> <port>`.
- * - errata: the identity-admin service (rate limiting as `ERRATA_RATE_LIMIT` says)
+ * - errata: the identity-admin service (rate limiting as `ERRATA_RATE_LIMIT` says, in maintenance if
+ *   `ERRATA_MAINTENANCE=true`)
  * - native: the same API on plain HttpApiBuilder, without the Errata middleware: the same handlers, and HttpApi's
  *   own bearer security doing the same token lookup (Errata's `Authentication` needs Errata's middleware)
  * Both create the client `bench` / `bench-secret` on start, for the bench to get its token with.
@@ -62,7 +63,12 @@ if (kind === "raw") {
       ),
       Layer.provide(IdentityAdmin.foundation({ database, settings: Settings.layer(), bootstrap }))
     )
-    : IdentityAdmin.layer({ database, bootstrap, rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0) })
+    : IdentityAdmin.layer({
+      database,
+      bootstrap,
+      rateLimit: Number(process.env.ERRATA_RATE_LIMIT ?? 0),
+      maintenance: process.env.ERRATA_MAINTENANCE === "true"
+    })
   Layer.launch(app.pipe(
     Layer.provide(NodeHttpServer.layer(createServer, { port, host: "127.0.0.1" })),
     Layer.provide(Logging.layerJson())
