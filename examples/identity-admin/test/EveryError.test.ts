@@ -6,7 +6,7 @@
  * 503, `WWW-Authenticate` on 401, and a body that matches the format's JSON Schema for that class. A class without
  * a row fails the test.
  */
-import { HttpClient, HttpClientRequest, HttpClientResponse, HttpServer } from "@effect/platform"
+import { HttpClient, HttpClientRequest, HttpServer } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { ErrataClient } from "@errata/client"
 import { BuiltinFormats, Catalog, CatalogError, OAuth, WireFormat } from "@errata/domain"
@@ -15,7 +15,7 @@ import * as Errors from "@errata/domain/Errors"
 import * as FrameworkErrors from "@errata/domain/FrameworkErrors"
 import { Testing as ServerTesting } from "@errata/server"
 import { SqlClient } from "@effect/sql"
-import { Effect, Layer, Redacted, Schedule } from "effect"
+import { Effect, Either, Layer, Redacted } from "effect"
 import type { Scope } from "effect"
 import { readFileSync } from "node:fs"
 import { connect } from "node:net"
@@ -24,15 +24,10 @@ import { AdminApi } from "../src/Api.js"
 import type * as IdentityAdmin from "../src/IdentityAdmin.js"
 import { CreateUser } from "../src/User.js"
 import * as TestDatabase from "./fixtures/Database.js"
+import { pollUntil } from "./fixtures/Poll.js"
+import { recorder } from "./fixtures/Recording.js"
 import * as Upstream from "./fixtures/Upstream.js"
 import { admin, adminToken, login, service, userTokens } from "./fixtures/Service.js"
-
-/** What the last response of a kit's clients was, as it came over the wire. */
-interface Recorded {
-  readonly status: number
-  readonly headers: Readonly<Record<string, string>>
-  readonly body: string
-}
 
 /** Raw answers are decoded over the whole catalog: a route outside the API declares nothing. */
 const decoder = WireFormat.detect(BuiltinFormats.all)
@@ -41,14 +36,7 @@ const adminCredentials = { clientId: admin.clientId, clientSecret: Redacted.make
 
 /** The means a row has to produce its error, against the service of the test. */
 const makeKit = Effect.gen(function*() {
-  let last: Recorded | undefined
-  // Read once here, and handed on as a new response with the same bytes, for the client to read in turn.
-  const record = HttpClient.transformResponse(Effect.flatMap((response) =>
-    Effect.map(Effect.orElseSucceed(response.text, () => ""), (body) => {
-      last = { status: response.status, headers: response.headers, body }
-      return HttpClientResponse.fromWeb(response.request, new Response(body, { status: response.status, headers: response.headers }))
-    })
-  ))
+  const { last, record, send } = recorder()
   /** The real client, with `headers` on every request; no retries, so that each call is one request. */
   const client = (headers: Record<string, string> = {}) =>
     ErrataClient.make(AdminApi, {
@@ -59,10 +47,7 @@ const makeKit = Effect.gen(function*() {
   const bearer = (token: string) => client({ authorization: `Bearer ${token}` })
   /** A request the client cannot send (malformed, or outside the API), decoded as a client recognises formats. */
   const raw = (request: HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(ServerTesting.send(request), (answer) => {
-      last = answer
-      return Effect.fail(decoder.decode(answer))
-    })
+    Effect.flatMap(send(request), (answer) => Effect.fail(decoder.decode(answer)))
   const administrator = Effect.flatMap(adminToken(), bearer)
   const tokenOf = (email: string) => Effect.map(userTokens(email, password), (issued) => issued.access_token)
   /** A new user (a member unless said otherwise), and a client with the user's token. */
@@ -77,11 +62,9 @@ const makeKit = Effect.gen(function*() {
     new OAuth.PasswordGrant({ grantType: "password", ...adminCredentials, username: email, password: Redacted.make(secret) })
   /** A failed job's answer: read until it is an error, a bounded number of times. */
   const ended = (id: string) =>
-    Effect.flatMap(administrator, (client) =>
-      client.jobs.get({ path: { id: id as never } }).pipe(
-        Effect.repeat({ schedule: Schedule.spaced("50 millis"), times: 200, while: () => true }),
-        Effect.zipRight(Effect.dieMessage(`job ${id} did not end`))
-      ))
+    Effect.flatMap(administrator, (client) => pollUntil(Effect.either(client.jobs.get({ path: { id: id as never } })), Either.isLeft)).pipe(
+      Effect.flatMap(Either.match({ onLeft: Effect.fail, onRight: () => Effect.dieMessage(`job ${id} did not end`) }))
+    )
   return {
     client,
     bearer,
@@ -91,7 +74,7 @@ const makeKit = Effect.gen(function*() {
     tokenOf,
     user,
     passwordGrant,
-    last: () => last
+    last
   }
 })
 
@@ -121,10 +104,6 @@ const zeros = "0".repeat(32)
 /** The export destination of the format's services, told how to answer by the rows that use it. */
 let upstream: Upstream.Upstream
 
-/** `effect` again, 50 ms apart, until `until` holds, a bounded number of times. */
-const waitFor = <A, E, R>(effect: Effect.Effect<A, E, R>, until: (a: A) => boolean) =>
-  Effect.repeat(effect, { schedule: Schedule.spaced("50 millis"), times: 200, until })
-
 const newUser = (email: string) => JSON.stringify({ email, name: "Test user", password })
 
 /** Holds a request in flight: its headers sent, its body never finished, until the scope closes. */
@@ -139,7 +118,7 @@ const stalledRequest = Effect.gen(function*() {
   )
   socket.write("POST /api/admin/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{")
   // Until the server has admitted it: a probe (not recorded) is turned away only then.
-  yield* waitFor(ServerTesting.send(HttpClientRequest.get("/api/nowhere")), (answer) => answer.status === 503)
+  yield* pollUntil(ServerTesting.send(HttpClientRequest.get("/api/nowhere")), (answer) => answer.status === 503)
 })
 
 /** The database of the row's own service, for the rows that break it from outside. */
@@ -474,7 +453,7 @@ export const rows: ReadonlyArray<Row> = [
       Effect.gen(function*() {
         const client = yield* kit.administrator
         const job = yield* client.jobs.createImport({ payload: { format: "ndjson", text: newUser("done@example.com") } })
-        yield* waitFor(client.jobs.get({ path: { id: job.id } }), (job) => job.status === "succeeded")
+        yield* pollUntil(client.jobs.get({ path: { id: job.id } }), (job) => job.status === "succeeded")
         return yield* client.jobs.cancel({ path: { id: job.id } })
       })
   },

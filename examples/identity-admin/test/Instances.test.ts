@@ -9,10 +9,11 @@ import { HttpClientRequest } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
 import { Testing } from "@errata/server"
 import type { Context } from "effect"
-import { Effect, Layer, Schedule } from "effect"
+import { Effect, Layer } from "effect"
 import * as IdentityAdmin from "../src/IdentityAdmin.js"
 import { fresh, postgresReachable, postgresUrl, redisReachable, redisUrl, uniqueName } from "./fixtures/Database.js"
 import { json } from "./fixtures/Http.js"
+import { pollUntil } from "./fixtures/Poll.js"
 import { admin, adminToken, createUser, login, service, withToken } from "./fixtures/Service.js"
 
 const skipped = !postgresReachable
@@ -109,11 +110,7 @@ describe.skipIf(skipped !== undefined)("Two instances on one PostgreSQL and one 
       assert.strictEqual(created.status, 202, created.body)
       const id = JSON.parse(created.body).id as string
       const read = a(Testing.send(HttpClientRequest.get(`/api/admin/jobs/${id}`).pipe(withToken(token))))
-      const done = yield* read.pipe(
-        Effect.filterOrFail((answer) => JSON.parse(answer.body).status === "succeeded", (answer) => `not run yet: ${answer.body}`),
-        Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.intersect(Schedule.recurs(200)))),
-        Effect.orDie
-      )
+      const done = yield* pollUntil(read, (answer) => JSON.parse(answer.body).status === "succeeded")
       const job = JSON.parse(done.body)
       assert.strictEqual(job.status, "succeeded")
       assert.strictEqual(job.attempts, 1)

@@ -19,24 +19,17 @@ import {
   Timeout
 } from "@errata/domain/Errors"
 import { Testing } from "@errata/server"
-import { Clock, Context, Effect, Either, Exit, Layer, Redacted, Schedule, Scope } from "effect"
+import { Clock, Context, Effect, Either, Exit, Layer, Redacted, Scope } from "effect"
 import type * as IdentityAdmin from "../src/IdentityAdmin.js"
 import type { JobId } from "../src/Job.js"
 import { CreateUser } from "../src/User.js"
 import { failsWith, withBearer } from "./fixtures/Client.js"
 import { fresh, kind } from "./fixtures/Database.js"
 import { adminToken, service, userTokens, withToken } from "./fixtures/Service.js"
+import { pollUntil } from "./fixtures/Poll.js"
 import * as Upstream from "./fixtures/Upstream.js"
 
 type Admin = Effect.Effect.Success<ReturnType<typeof withBearer>>
-
-/** `effect` again, 50 ms apart, until `until` holds or 200 times over (about ten seconds): its last value. */
-const pollUntil = <A, E, R>(effect: Effect.Effect<A, E, R>, until: (a: A) => boolean): Effect.Effect<A, E, R> =>
-  Effect.repeat(effect, {
-    schedule: Schedule.passthrough(Schedule.spaced("50 millis") as Schedule.Schedule<number, A>),
-    times: 200,
-    until
-  })
 
 /** Quick to pick up jobs, quick to give up on the destination. */
 const fast = { jobs: { pollInterval: "100 millis" }, upstreamTimeout: "1 second" } as const
