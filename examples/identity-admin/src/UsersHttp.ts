@@ -15,16 +15,16 @@ const admin = Authentication.requireRole("admin")
 
 const knownParameters = new Set(Object.keys(UserListParams.fields))
 
-/** A query parameter the endpoint does not know is refused rather than ignored: it is a caller's typo or guess. */
-const onlyKnownParameters = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-  const query = request.url.indexOf("?")
-  const names = query === -1 ? [] : Array.from(new URLSearchParams(request.url.slice(query + 1)).keys())
-  return names.every((name) => knownParameters.has(name))
-    ? Effect.void
-    : Effect.fail(
-      new InvalidParameter({ message: `Unknown query parameter; this endpoint takes ${Array.from(knownParameters).join(", ")}` })
-    )
+const unknownParameter = new InvalidParameter({
+  message: `Unknown query parameter; this endpoint takes ${Array.from(knownParameters).join(", ")}`
 })
+
+/**
+ * A query parameter the endpoint does not know is refused rather than ignored: it is a caller's typo or guess. The
+ * query is the one the router parsed for the endpoint's own parameters.
+ */
+const onlyKnownParameters = Effect.flatMap(HttpServerRequest.ParsedSearchParams, (parameters) =>
+  Object.keys(parameters).every((name) => knownParameters.has(name)) ? Effect.void : Effect.fail(unknownParameter))
 
 /** `sort=name` or `sort=-name`; the default is the order of creation. */
 const sortOf = (sort: string | undefined): Effect.Effect<UserSort, InvalidParameter> => {

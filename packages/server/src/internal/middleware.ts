@@ -502,7 +502,8 @@ export const make = (api: HttpApi.HttpApi.Any) =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         if (admission === undefined) return serve(app, request, undefined)
         const ticket = admission.enter(request)
-        const { release } = ticket as { readonly release?: () => void }
-        return release === undefined ? serve(app, request, ticket) : Effect.ensuring(serve(app, request, ticket), Effect.sync(release))
+        return ticket.admitted && ticket.release !== undefined
+          ? Effect.ensuring(serve(app, request, ticket), Effect.sync(ticket.release))
+          : serve(app, request, ticket)
       })
   })
