@@ -2,6 +2,7 @@
  * The OAuth clients resource of the identity-admin API: the client as the API shows it, the payloads that create
  * one and enable or disable it, and the scopes a client's tokens may carry.
  */
+import { Validation } from "@errata/domain"
 import { Schema } from "effect"
 import { Role } from "./User.js"
 
@@ -33,9 +34,8 @@ export const allScopes: ReadonlyArray<Scope> = Scope.literals
 
 /** A client's id, chosen when it is created. */
 export const ClientId = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9._-]{3,64}$/, {
-    message: () => "must be 3 to 64 letters, digits, dots, dashes or underscores"
-  }),
+  Schema.pattern(/^[A-Za-z0-9._-]{3,64}$/),
+  Validation.rule({ message: "must be 3 to 64 letters, digits, dots, dashes or underscores" }),
   Schema.annotations({ description: "A client's id" })
 )
 
@@ -54,7 +54,7 @@ export class CreatedClient extends OAuthClient.extend<CreatedClient>("CreatedCli
 
 export class CreateClient extends Schema.Class<CreateClient>("CreateClient")({
   clientId: Schema.propertySignature(ClientId).pipe(Schema.fromKey("client_id")),
-  name: Schema.Trim.pipe(Schema.minLength(1, { message: () => "must not be empty" }), Schema.maxLength(200)),
+  name: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
   /** Default: every scope. */
   scopes: Schema.optional(Schema.Array(Scope)),
   /** The roles the client holds when it acts for itself. Default: none. */

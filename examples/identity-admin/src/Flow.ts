@@ -3,12 +3,13 @@
  * of a sign-in (`email`, `mfa`, `risk_score`…). A flow is created inactive; only an active flow runs. Running it
  * checks its steps in order against the input: the first that fails denies, and if none fails the flow allows.
  */
+import { Validation } from "@errata/domain"
 import { Schema } from "effect"
 import { ResourceName } from "./Organization.js"
-import { reportEveryField } from "./User.js"
 
 export const FlowId = Schema.String.pipe(
-  Schema.pattern(/^flow_[0-9a-f]{32}$/, { message: () => "must be a flow id: flow_ and 32 hexadecimal digits" }),
+  Schema.pattern(/^flow_[0-9a-f]{32}$/),
+  Validation.rule({ message: "must be a flow id: flow_ and 32 hexadecimal digits" }),
   Schema.brand("FlowId"),
   Schema.annotations({ description: "A flow's id" })
 )
@@ -62,10 +63,10 @@ export class CreateFlow extends Schema.Class<CreateFlow>("CreateFlow")(
   Schema.Struct({
     name: ResourceName,
     steps: Schema.Array(FlowStep).pipe(
-      Schema.minItems(1, { message: () => "must hold at least one step" }),
-      Schema.maxItems(50, { message: () => "must hold at most 50 steps" })
+      Schema.minItems(1),
+      Schema.maxItems(50)
     )
-  }).annotations(reportEveryField)
+  })
 ) {}
 
 /** The attributes of a sign-in to run a flow on. */

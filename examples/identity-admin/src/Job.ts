@@ -5,7 +5,6 @@
 import { HttpApiSchema } from "@effect/platform"
 import { CatalogError } from "@errata/domain"
 import { Schema } from "effect"
-import { reportEveryField } from "./User.js"
 
 export const JobId = Schema.String.pipe(
   Schema.minLength(1),
@@ -77,7 +76,7 @@ export class JobPage extends Schema.Class<JobPage>("JobPage")({
 export const JobListParams = Schema.Struct({
   limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))),
   offset: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))
-}).annotations(reportEveryField)
+})
 
 /** The formats an import reads. */
 export const UploadFormat = Schema.Literal("csv", "ndjson")

@@ -2,11 +2,13 @@
  * The organizations resource of the identity-admin API: an organization, its members (users of the service), and
  * the payloads that create one. An organization's name is unique as written: "Acme" and "acme" are two names.
  */
+import { Validation } from "@errata/domain"
 import { Schema } from "effect"
-import { reportEveryField, UserId } from "./User.js"
+import { UserId } from "./User.js"
 
 export const OrganizationId = Schema.String.pipe(
-  Schema.pattern(/^org_[0-9a-f]{32}$/, { message: () => "must be an organization id: org_ and 32 hexadecimal digits" }),
+  Schema.pattern(/^org_[0-9a-f]{32}$/),
+  Validation.rule({ message: "must be an organization id: org_ and 32 hexadecimal digits" }),
   Schema.brand("OrganizationId"),
   Schema.annotations({ description: "An organization's id" })
 )
@@ -15,8 +17,8 @@ export type OrganizationId = typeof OrganizationId.Type
 
 /** A name of an organization, role, policy or flow: trimmed, 1 to 200 characters, unique as written. */
 export const ResourceName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "must not be empty" }),
-  Schema.maxLength(200, { message: () => "must be at most 200 characters" })
+  Schema.minLength(1),
+  Schema.maxLength(200)
 )
 
 export class Organization extends Schema.Class<Organization>("Organization")({
@@ -30,7 +32,7 @@ export class OrganizationList extends Schema.Class<OrganizationList>("Organizati
 }) {}
 
 export class CreateOrganization extends Schema.Class<CreateOrganization>("CreateOrganization")(
-  Schema.Struct({ name: ResourceName }).annotations(reportEveryField)
+  Schema.Struct({ name: ResourceName })
 ) {}
 
 /** A user as a member of an organization. */

@@ -6,13 +6,15 @@
  * do in this service and which the security layer checks. An organization's roles say what its members may do in the
  * applications that trust this service; the service keeps and reports them, and grants nothing of its own by them.
  */
+import { Validation } from "@errata/domain"
 import { Schema } from "effect"
 import { OrganizationId, ResourceName } from "./Organization.js"
 import { Permission, PolicyId } from "./Policy.js"
-import { reportEveryField, UserId } from "./User.js"
+import { UserId } from "./User.js"
 
 export const RoleId = Schema.String.pipe(
-  Schema.pattern(/^role_[0-9a-f]{32}$/, { message: () => "must be a role id: role_ and 32 hexadecimal digits" }),
+  Schema.pattern(/^role_[0-9a-f]{32}$/),
+  Validation.rule({ message: "must be a role id: role_ and 32 hexadecimal digits" }),
   Schema.brand("RoleId"),
   Schema.annotations({ description: "A role's id" })
 )
@@ -31,7 +33,7 @@ export class Role extends Schema.Class<Role>("Role")({
 export class RoleList extends Schema.Class<RoleList>("RoleList")({ roles: Schema.Array(Role) }) {}
 
 export class CreateRole extends Schema.Class<CreateRole>("CreateRole")(
-  Schema.Struct({ name: ResourceName }).annotations(reportEveryField)
+  Schema.Struct({ name: ResourceName })
 ) {}
 
 export class AssignRole extends Schema.Class<AssignRole>("AssignRole")({

@@ -2,12 +2,9 @@
  * The users resource of the identity-admin API (seed 004): the user as the API shows it, and the payloads that
  * create and update one.
  */
+import { Validation } from "@errata/domain"
+import { InvalidEmail, InvalidPassword } from "@errata/domain/Errors"
 import { Schema } from "effect"
-
-/**
- * Decoding reports every invalid field, not only the first, so that a 422 lists them all.
- */
-export const reportEveryField = { parseOptions: { errors: "all" } } as const
 
 export const UserId = Schema.String.pipe(
   Schema.minLength(1),
@@ -45,26 +42,46 @@ export class User extends Schema.Class<User>("User")({
  * A user's display name: trimmed, 1 to 200 characters.
  */
 export const UserName = Schema.Trim.pipe(
-  Schema.minLength(1, { message: () => "must not be empty" }),
-  Schema.maxLength(200, { message: () => "must be at most 200 characters" })
+  Schema.minLength(1),
+  Schema.maxLength(200)
+)
+
+const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/** Whether an email address, trimmed, has the form the service accepts. */
+export const isEmail = (email: string) => emailFormat.test(email.trim())
+
+/** The rule of an email address; alone in failing, it answers `invalid_email`. */
+export const emailRule: Validation.Rule = { message: "must be a valid email address", error: InvalidEmail }
+
+/** Whether a password is strong enough: at least 8 characters, with a letter and a digit. */
+export const isStrongPassword = (password: string) =>
+  password.length >= 8 && /[A-Za-z]/.test(password) && /\d/.test(password)
+
+/** The rule of a password; alone in failing, it answers `invalid_password`. */
+export const passwordRule: Validation.Rule = {
+  message: "must be at least 8 characters long and contain a letter and a digit",
+  error: InvalidPassword
+}
+
+/**
+ * The email as sent, at most 320 characters, of the form `name@domain.tld`.
+ */
+export const EmailInput = Schema.String.pipe(
+  Schema.maxLength(320),
+  Schema.filter(isEmail),
+  Validation.rule(emailRule)
 )
 
 /**
- * The email as sent. Its format is checked by the service, which answers `invalid_email`, not by the schema.
- */
-export const EmailInput = Schema.String.pipe(Schema.maxLength(320, { message: () => "must be at most 320 characters" }))
-
-/**
- * The password as sent, redacted from logs. Its strength is checked by the service (`invalid_password`).
+ * The password as sent, redacted from logs: 8 to 256 characters, with a letter and a digit.
  */
 export const PasswordInput = Schema.Redacted(
-  Schema.String.pipe(Schema.maxLength(256, { message: () => "must be at most 256 characters" }))
+  Schema.String.pipe(Schema.maxLength(256), Schema.filter(isStrongPassword), Validation.rule(passwordRule))
 )
 
 export class CreateUser extends Schema.Class<CreateUser>("CreateUser")(
-  Schema.Struct({ email: EmailInput, name: UserName, password: PasswordInput, role: Schema.optional(Role) }).annotations(
-    reportEveryField
-  )
+  Schema.Struct({ email: EmailInput, name: UserName, password: PasswordInput, role: Schema.optional(Role) })
 ) {}
 
 /**
@@ -78,7 +95,7 @@ export class UpdateUser extends Schema.Class<UpdateUser>("UpdateUser")(
     email: Schema.optional(EmailInput),
     name: Schema.optional(UserName),
     password: Schema.optional(PasswordInput)
-  }).annotations(reportEveryField)
+  })
 ) {}
 
 export class UserPage extends Schema.Class<UserPage>("UserPage")({
@@ -93,7 +110,7 @@ export const UserListParams = Schema.Struct({
   sort: Schema.optional(Schema.String.annotations({
     description: "A column to sort by — email, name or created_at (the default) — with a leading - for descending order"
   }))
-}).annotations(reportEveryField)
+})
 
 /** The columns a list of users may be sorted by. */
 export const sortKeys = ["email", "name", "created_at"] as const

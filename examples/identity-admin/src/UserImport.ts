@@ -11,18 +11,20 @@
  */
 import { SqlClient } from "@effect/sql"
 import type { CatalogError } from "@errata/domain"
+import { Validation } from "@errata/domain"
 import type { DatabaseError } from "@errata/domain/Errors"
 import { EmailAlreadyExists } from "@errata/domain/Errors"
 import { parse as parseCsv } from "csv-parse/sync"
-import { Clock, Effect, Either, Option, ParseResult, Redacted, Schema } from "effect"
+import { Clock, Effect, Either, Option, ParseResult, Schema } from "effect"
 import type { UploadFormat } from "./Job.js"
 import { JobFailure, JobResult, UploadFormat as UploadFormatSchema } from "./Job.js"
 import type { Claim, JobLost, Outcome, Progress } from "./JobsRepository.js"
 import { JobsRepository } from "./JobsRepository.js"
 import * as Passwords from "./Passwords.js"
 import { orDatabaseError } from "./Sql.js"
+import { normalizeEmail } from "./Accounts.js"
 import { EmailInput, PasswordInput, Role, UserName } from "./User.js"
-import { checkEmail, checkPassword, newUserId } from "./Users.js"
+import { newUserId } from "./Users.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 type FieldError = CatalogError.FieldError
@@ -35,9 +37,7 @@ const ImportRow = Schema.Struct({
   email: EmailInput,
   name: UserName,
   password: PasswordInput,
-  role: Schema.optional(Schema.String.pipe(
-    Schema.filter((role): role is Role => Schema.is(Role)(role), { message: () => "must be admin or member" })
-  ))
+  role: Schema.optional(Role)
 })
 
 const decodeRow = Schema.decodeUnknownEither(ImportRow)
@@ -58,7 +58,7 @@ const readNdjson = (text: string): Upload => ({
     try {
       return Either.right(JSON.parse(line))
     } catch {
-      return Either.left({ field: row(index), message: "is not valid JSON", code: "invalid_json" })
+      return Either.left({ field: row(index), message: `${row(index)} is not valid JSON`, code: "invalid_json" })
     }
   }),
   problems: []
@@ -102,14 +102,14 @@ const readCsv = (text: string): Upload => {
   const problems: Array<FieldError> = [
     ...requiredColumns.filter((name) => !header.includes(name)).map((name) => ({
       field: `header.${name}`,
-      message: "is a column the header must name",
+      message: `header.${name} is a column the header must name`,
       code: "required"
     })),
     ...header.flatMap((name, i) =>
       columns.includes(name) && header.indexOf(name) === i ? [] : [{
         field: `header[${i}]`,
         // Never the cell itself: a file without a header has a user's password there.
-        message: `is an unknown or repeated column; the columns are ${known}`,
+        message: `header[${i}] is an unknown or repeated column; the columns are ${known}`,
         code: "unknown_column"
       }]
     )
@@ -119,7 +119,7 @@ const readCsv = (text: string): Upload => {
     rows: rest.map((record, index): Read =>
       Either.match(record, {
         onLeft: (code) =>
-          Either.left({ field: row(index), message: csvProblems[code] ?? "is not valid CSV", code: "invalid_csv" }),
+          Either.left({ field: row(index), message: `${row(index)} ${csvProblems[code] ?? "is not valid CSV"}`, code: "invalid_csv" }),
         onRight: (fields) =>
           Either.right(Object.fromEntries(
             header.flatMap((name, i) => name === "role" && fields[i] === "" ? [] : [[name, fields[i]]])
@@ -133,40 +133,11 @@ const readCsv = (text: string): Upload => {
 /** An upload's rows, whichever its format. */
 export const read = (format: UploadFormat, text: string): Upload => format === "csv" ? readCsv(text) : readNdjson(text)
 
-/**
- * A schema's message as a caller should read it, as the server words a request's: without the `, actual …` echo of
- * the value (which may be a secret), and without the names of the service's schemas.
- */
-const issueError = (field: string, message: string): FieldError => {
-  const withoutActual = message.replace(/, actual [\s\S]*$/, "")
-  return /\((?:Encoded|Type) side\)|^Expected [A-Z]\w*$/.test(withoutActual)
-    ? { field, message: "has the wrong type", code: "invalid_type" }
-    : { field, message: withoutActual, code: "invalid" }
-}
+/** The row's schema issues, one per field, named after the row: `rows[3].email must be a valid email address`. */
+const issuesOf = (index: number, error: ParseResult.ParseError): Array<FieldError> =>
+  Array.from(Validation.fieldErrors(Validation.violations(error.issue, { root: row(index), prefix: ["rows", index] })))
 
-/** The row's schema issues, one per field. */
-const issuesOf = (index: number, error: ParseResult.ParseError): Array<FieldError> => {
-  const byField = new Map<string, FieldError>()
-  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
-    const field = [row(index), ...issue.path.map(String)].join(".")
-    if (byField.has(field)) continue
-    byField.set(
-      field,
-      issue._tag === "Missing"
-        ? { field, message: "is required", code: "required" }
-        : issue._tag === "Unexpected"
-        ? { field, message: "is not a field of a user", code: "unknown_field" }
-        : issueError(field, issue.message)
-    )
-  }
-  return Array.from(byField.values())
-}
-
-/** The field errors of a users-module check, named after the row. */
-const inRow = (index: number, errors: ReadonlyArray<FieldError> | undefined): Array<FieldError> =>
-  (errors ?? []).map((error) => ({ ...error, field: `${row(index)}.${error.field}` }))
-
-const alreadyInUse = "This email address is already in use"
+const alreadyInUse = (field: string): FieldError => ({ field, message: `${field} is already in use`, code: "already_exists" })
 
 /** A user ready to insert. */
 interface Prepared {
@@ -197,33 +168,24 @@ export class UserImport extends Effect.Service<UserImport>()("identity-admin/Use
     ): Effect.Effect<Either.Either<typeof ImportRow.Type, Array<FieldError>>, DatabaseError> =>
       Effect.gen(function*() {
         if (typeof value !== "object" || value === null || Array.isArray(value)) {
-          return Either.left([{ field: row(index), message: "must be an object", code: "invalid_type" }])
+          return Either.left([{ field: row(index), message: `${row(index)} must be an object`, code: "invalid_type" }])
         }
         const raw = value as Record<string, unknown>
         const decoded = decodeRow(raw, { errors: "all", onExcessProperty: "error" })
         const errors = Either.isLeft(decoded) ? issuesOf(index, decoded.left) : []
         const fine = (field: string) => !errors.some((error) => error.field === `${row(index)}.${field}`)
-        let email: string | undefined
-        if (typeof raw.email === "string" && fine("email")) {
-          const checked = yield* Effect.either(checkEmail(raw.email))
-          if (Either.isLeft(checked)) errors.push(...inRow(index, checked.left.fieldErrors))
-          else email = checked.right
-        }
+        const email = typeof raw.email === "string" && fine("email") ? normalizeEmail(raw.email) : undefined
         if (email !== undefined) {
           const emailField = `${row(index)}.email`
           const earlier = seen.get(email)
           if (earlier !== undefined) {
-            errors.push({ field: emailField, message: `is the email of ${row(earlier)} too`, code: "duplicate" })
+            errors.push({ field: emailField, message: `${emailField} is the email of ${row(earlier)} too`, code: "duplicate" })
           } else {
             seen.set(email, index)
             if (Option.isSome(yield* users.findByEmail(email))) {
-              errors.push({ field: emailField, message: alreadyInUse, code: "already_exists" })
+              errors.push(alreadyInUse(emailField))
             }
           }
-        }
-        if (typeof raw.password === "string" && fine("password")) {
-          const checked = yield* Effect.either(checkPassword(Redacted.make(raw.password)))
-          if (Either.isLeft(checked)) errors.push(...inRow(index, checked.left.fieldErrors))
         }
         return errors.length === 0 && Either.isRight(decoded) && email !== undefined
           ? Either.right({ ...decoded.right, email })
@@ -249,7 +211,7 @@ export class UserImport extends Effect.Service<UserImport>()("identity-admin/Use
             (error): error is EmailAlreadyExists => error instanceof EmailAlreadyExists,
             () =>
               Effect.fail<Array<FieldError>>([
-                { field: `${row(user.index)}.email`, message: alreadyInUse, code: "already_exists" }
+                alreadyInUse(`${row(user.index)}.email`)
               ])
           ))
         }

@@ -5,44 +5,30 @@
  */
 import type { DatabaseError } from "@errata/domain/Errors"
 import { EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from "@errata/domain/Errors"
+import type { Validation } from "@errata/domain"
 import { Effect, Option, Redacted } from "effect"
 import { randomUUID } from "node:crypto"
 import { normalizeEmail } from "./Accounts.js"
 import * as Passwords from "./Passwords.js"
 import type { CreateUser, UpdateUser, User, UserId, UserSort, UserStatus } from "./User.js"
+import { emailRule, isEmail, isStrongPassword, passwordRule } from "./User.js"
 import { UsersRepository } from "./UsersRepository.js"
 
-const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
-
-/** The email, normalized, if its format is valid. */
-export const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> => {
-  const normalized = normalizeEmail(email)
-  return emailFormat.test(normalized)
-    ? Effect.succeed(normalized)
-    : Effect.fail(
-      new InvalidEmail({
-        message: "Please enter a valid email address",
-        fieldErrors: [{ field: "email", message: "Please enter a valid email address", code: "invalid_format" }]
-      })
-    )
+/** A rule's failure, for a value no request schema checked (a row of an import). */
+const failed = (field: string, rule: Validation.Rule) => {
+  const message = `${field} ${rule.message}`
+  return { message, fieldErrors: [{ field, message, code: rule.error!.metadata.code }] }
 }
 
-/** At least 8 characters, with a letter and a digit. */
-export const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<Redacted.Redacted<string>, InvalidPassword> => {
-  const value = Redacted.value(password)
-  return value.length >= 8 && /[A-Za-z]/.test(value) && /\d/.test(value)
+/** The email, normalized, if its format is valid: `EmailInput`'s rule, for rows of an import. */
+export const checkEmail = (email: string): Effect.Effect<string, InvalidEmail> =>
+  isEmail(email) ? Effect.succeed(normalizeEmail(email)) : Effect.fail(new InvalidEmail(failed("email", emailRule)))
+
+/** `PasswordInput`'s rule, for rows of an import. */
+export const checkPassword = (password: Redacted.Redacted<string>): Effect.Effect<Redacted.Redacted<string>, InvalidPassword> =>
+  isStrongPassword(Redacted.value(password))
     ? Effect.succeed(password)
-    : Effect.fail(
-      new InvalidPassword({
-        message: "Password does not meet requirements",
-        fieldErrors: [{
-          field: "password",
-          message: "must be at least 8 characters long and contain a letter and a digit",
-          code: "too_weak"
-        }]
-      })
-    )
-}
+    : Effect.fail(new InvalidPassword(failed("password", passwordRule)))
 
 export const newUserId = () => `usr_${randomUUID().replace(/-/g, "")}` as UserId
 

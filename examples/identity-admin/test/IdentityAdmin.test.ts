@@ -82,7 +82,7 @@ layer(service(), { excludeTestServices: true })(
         assert.strictEqual(answer.status, 422)
         assert.strictEqual(
           answer.body,
-          `{"error":"invalid_email","error_description":"Please enter a valid email address","details":{"email":"Please enter a valid email address"},"request_id":"${requestId}"}`
+          `{"error":"invalid_email","error_description":"email must be a valid email address","details":{"email":"email must be a valid email address"},"request_id":"${requestId}"}`
         )
       }))
 
@@ -92,7 +92,7 @@ layer(service(), { excludeTestServices: true })(
         assert.strictEqual(answer.status, 422)
         assert.strictEqual(
           answer.body,
-          `{"error":"invalid_password","error_description":"Password does not meet requirements","details":{"password":"must be at least 8 characters long and contain a letter and a digit"},"request_id":"${requestId}"}`
+          `{"error":"invalid_password","error_description":"password must be at least 8 characters long and contain a letter and a digit","details":{"password":"password must be at least 8 characters long and contain a letter and a digit"},"request_id":"${requestId}"}`
         )
       }))
 
@@ -102,9 +102,29 @@ layer(service(), { excludeTestServices: true })(
         assert.strictEqual(answer.status, 422)
         assert.strictEqual(
           answer.body,
-          `{"error":"validation_error","error_description":"Validation failed","details":{"email":"Expected string","name":"is required","password":"must be at most 256 characters"},"request_id":"${requestId}"}`
+          `{"error":"validation_error","error_description":"3 fields are invalid: email, name, password","details":{"email":"email must be a string","name":"name is required","password":"password must be at most 256 characters"},"request_id":"${requestId}"}`
         )
         assert.notInclude(answer.body, "xxxxxxxx")
+      }))
+
+    it.effect("answers a bad email and a missing name in one 422 listing both, as seed 004's example", () =>
+      Effect.gen(function*() {
+        const answer = yield* create({ email: "not-an-email", password: "s3cretpass" })
+        assert.strictEqual(answer.status, 422)
+        assert.strictEqual(
+          answer.body,
+          `{"error":"validation_error","error_description":"2 fields are invalid: email, name","details":{"email":"email must be a valid email address","name":"name is required"},"request_id":"${requestId}"}`
+        )
+      }))
+
+    it.effect("refuses a member the schema does not declare, so that no field is smuggled into the handler", () =>
+      Effect.gen(function*() {
+        const answer = yield* create({ email: "eve@example.com", name: "Eve", password: "s3cretpass", admin: true })
+        assert.strictEqual(answer.status, 422)
+        assert.strictEqual(
+          answer.body,
+          `{"error":"validation_error","error_description":"1 field is invalid: admin","details":{"admin":"admin is not allowed"},"request_id":"${requestId}"}`
+        )
       }))
   }
 )

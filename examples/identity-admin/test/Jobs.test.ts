@@ -167,18 +167,18 @@ describe("Jobs: bulk imports", () => {
       assert.isTrue(Either.isLeft(read), JSON.stringify(read))
       const error = Either.isLeft(read) ? read.left : undefined
       const expected = [
-        { field: "rows[1].email", message: "Please enter a valid email address", code: "invalid_format" },
-        { field: "rows[2].name", message: "is required", code: "required" },
+        { field: "rows[1].email", message: "rows[1].email must be a valid email address", code: "invalid_email" },
+        { field: "rows[2].name", message: "rows[2].name is required", code: "required" },
         {
           field: "rows[3].password",
-          message: "must be at least 8 characters long and contain a letter and a digit",
-          code: "too_weak"
+          message: "rows[3].password must be at least 8 characters long and contain a letter and a digit",
+          code: "invalid_password"
         },
-        { field: "rows[4]", message: "is not valid JSON", code: "invalid_json" },
-        { field: "rows[5].email", message: "is the email of rows[0] too", code: "duplicate" },
-        { field: "rows[6].email", message: "This email address is already in use", code: "already_exists" },
-        { field: "rows[7].role", message: "must be admin or member", code: "invalid" },
-        { field: "rows[8]", message: "must be an object", code: "invalid_type" }
+        { field: "rows[4]", message: "rows[4] is not valid JSON", code: "invalid_json" },
+        { field: "rows[5].email", message: "rows[5].email is the email of rows[0] too", code: "duplicate" },
+        { field: "rows[6].email", message: "rows[6].email is already in use", code: "already_exists" },
+        { field: "rows[7].role", message: "rows[7].role must be one of admin, member", code: "not_allowed" },
+        { field: "rows[8]", message: "rows[8] must be an object", code: "invalid_type" }
       ]
       // The default wire format carries each field's message, not its code.
       assert.instanceOf(error, ImportFailed)
@@ -213,15 +213,15 @@ describe("Jobs: bulk imports", () => {
           (read) => Either.isLeft(read) && read.left instanceof ImportFailed ? read.left.fieldErrors : read
         )
       assert.deepStrictEqual(yield* errorOf(noPassword.id), [
-        { field: "header.password", message: "is a column the header must name" },
+        { field: "header.password", message: "header.password is a column the header must name" },
         {
           field: "header[2]",
-          message: "is an unknown or repeated column; the columns are email, name, password, role"
+          message: "header[2] is an unknown or repeated column; the columns are email, name, password, role"
         }
       ])
       assert.deepStrictEqual(yield* errorOf(broken.id), [
-        { field: "rows[1]", message: "does not have as many fields as the header" },
-        { field: "rows[2]", message: "has a quote that is never closed" }
+        { field: "rows[1]", message: "rows[1] does not have as many fields as the header" },
+        { field: "rows[2]", message: "rows[2] has a quote that is never closed" }
       ])
       assert.deepStrictEqual(yield* errorOf(empty.id), [{ field: "rows", message: "The upload has no rows" }])
       const codes = (yield* listed(client, broken.id)).rowErrors.map((error) => error.code)

@@ -161,7 +161,7 @@ describe("Organizations", () => {
       assert.strictEqual(answer.status, 422)
       assert.deepInclude(JSON.parse(answer.body), {
         error: "validation_error",
-        details: { id: "must be an organization id: org_ and 32 hexadecimal digits" }
+        details: { id: "id must be an organization id: org_ and 32 hexadecimal digits" }
       })
     }).pipe(Effect.provide(service())))
 })

@@ -260,7 +260,7 @@ describe("Roles", () => {
       assert.strictEqual(answer.status, 422)
       assert.deepInclude(JSON.parse(answer.body), {
         error: "validation_error",
-        details: { role_id: "must be a role id: role_ and 32 hexadecimal digits" }
+        details: { role_id: "role_id must be a role id: role_ and 32 hexadecimal digits" }
       })
       const path = yield* Testing.send(
         HttpClientRequest.get("/api/admin/roles/pol_123").pipe(withToken(yield* adminToken()))

@@ -1,6 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
 import { UnknownApiError } from "@errata/domain"
-import { EmailAlreadyExists, InternalError, NotFound, RateLimitExceeded, ValidationError } from "@errata/domain/Errors"
+import {
+  EmailAlreadyExists,
+  InternalError,
+  InvalidPassword,
+  NotFound,
+  RateLimitExceeded,
+  ValidationError
+} from "@errata/domain/Errors"
 import { TransportError, UserMessage } from "@errata/client"
 
 describe("UserMessage.userMessage", () => {
@@ -10,11 +17,39 @@ describe("UserMessage.userMessage", () => {
     assert.strictEqual(UserMessage.userMessage(new InternalError()), "An error occurred. Please try again later.")
   })
 
-  it("lists a validation error's field messages, one per line", () => {
+  it("lists a validation error's fields, one per line, each named, in words for people", () => {
     const error = new ValidationError({
-      fieldErrors: [{ field: "email", message: "Please enter a valid email address" }, { field: "name", message: "Name is required" }]
+      fieldErrors: [
+        { field: "email", message: "email must be a valid email address", code: "invalid_email" },
+        { field: "name", message: "name is required", code: "required" },
+        { field: "address.city", message: "address.city must be at most 20 characters", code: "too_long" },
+        { field: "items[0].sku", message: "Choose a product" }
+      ]
     })
-    assert.strictEqual(UserMessage.userMessage(error), "Please enter a valid email address\nName is required")
+    assert.strictEqual(
+      UserMessage.userMessage(error),
+      "Email: please enter a valid email address\nName: this field is required\nAddress city: must be at most 20 characters\nItems 1 sku: Choose a product"
+    )
+    assert.strictEqual(
+      UserMessage.userMessage(new ValidationError({ fieldErrors: [{ field: "name", message: "name is required", code: "required" }] }), {}, {
+        required: "please fill this in"
+      }),
+      "Name: please fill this in"
+    )
+  })
+
+  it("keeps a class's own default over its field errors, unless overridden", () => {
+    const fieldErrors = [{ field: "password", message: "password must be at least 8 characters long", code: "invalid_password" }]
+    assert.strictEqual(UserMessage.userMessage(new InvalidPassword({ message: "technical", fieldErrors })), "Please choose a stronger password.")
+    assert.strictEqual(UserMessage.userMessage(new InvalidPassword({ fieldErrors }), { InvalidPassword: "Too weak." }), "Too weak.")
+  })
+
+  it("ends a server error's message with its request id, to quote to support", () => {
+    assert.strictEqual(
+      UserMessage.userMessage(new InternalError({ requestId: "req_abc123" })),
+      "An error occurred. Please try again later. If you contact support, please quote req_abc123."
+    )
+    assert.strictEqual(UserMessage.userMessage(new NotFound({ requestId: "req_abc123" })), "We could not find what you were looking for.")
   })
 
   it("has a default per family, and never shows the server's own wording", () => {

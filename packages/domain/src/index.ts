@@ -87,6 +87,13 @@ export * as OAuth from "./OAuth.js"
 export * as UnknownApiError from "./UnknownApiError.js"
 
 /**
+ * Field errors a person can act on, from parse issues: codes, messages, rules of one's own.
+ *
+ * @since 0.1.0
+ */
+export * as Validation from "./Validation.js"
+
+/**
  * Signed webhooks: signing, verifying, and the `Signature` middleware.
  *
  * @since 0.1.0

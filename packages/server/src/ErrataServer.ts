@@ -13,12 +13,13 @@
  *
  * @since 0.1.0
  */
-import type { HttpApi, HttpApiGroup } from "@effect/platform"
+import type { HttpApi, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
 import { HttpApiBuilder } from "@effect/platform"
 import type { Scope } from "effect"
-import { Chunk, Effect, Layer } from "effect"
+import { Chunk, Effect, Layer, Option } from "effect"
 import type { ErrataConfig } from "./ErrataConfig.js"
 import * as internal from "./internal/middleware.js"
+import * as RequestValidation from "./internal/requestValidation.js"
 
 /**
  * The mark of a group implemented with `ErrataServer.group`; `ErrataServer.layer` requires one for each group of
@@ -42,6 +43,16 @@ export interface Handled<ApiId extends string, Name extends string> {
 export type HandledGroups<ApiId extends string, Groups> = Groups extends
   HttpApiGroup.HttpApiGroup<infer Name, infer _Endpoints, infer _Error, infer _R, infer _TopLevel> ? Handled<ApiId, Name>
   : never
+
+const bodyMethods = new Set(["POST", "PUT", "PATCH", "DELETE"])
+
+/** The endpoint with a body whose unknown members are refused (`unknown_field`) rather than dropped. */
+const strictBody = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps): HttpApiEndpoint.HttpApiEndpoint.AnyWithProps =>
+  Option.isNone(endpoint.payloadSchema) || !bodyMethods.has(endpoint.method)
+    ? endpoint
+    : Object.assign(Object.create(Object.getPrototypeOf(endpoint)), endpoint, {
+      payloadSchema: Option.map(endpoint.payloadSchema, RequestValidation.strict)
+    })
 
 /**
  * `HttpApiBuilder.group`, with each handler marking that the request reached it. Same arguments, same handlers.
@@ -73,6 +84,7 @@ export const group = <
       Object.assign(Object.create(Object.getPrototypeOf(built)), built, {
         handlers: Chunk.map(built.handlers, (item: any) => ({
           ...item,
+          endpoint: strictBody(item.endpoint),
           handler: (request: unknown) => internal.marked(item.handler(request))
         }))
       })

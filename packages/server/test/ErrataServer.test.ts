@@ -1,7 +1,7 @@
 import { HttpApiEndpoint, HttpApiGroup, HttpClientRequest, HttpServer } from "@effect/platform"
 import { assert, describe, it, layer } from "@effect/vitest"
 import { BuiltinFormats, CatalogError, ErrataApi, GoogleRpc, WireFormat } from "@errata/domain"
-import { InternalError, NotFound, ServiceUnavailable, Timeout } from "@errata/domain/Errors"
+import { InternalError, InvalidEmail, NotFound, ServiceUnavailable, Timeout } from "@errata/domain/Errors"
 import { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
 import { ErrataServer } from "@errata/server"
 import { Cause, Effect, Exit, Layer, Schema, Stream } from "effect"
@@ -74,31 +74,105 @@ for (const format of BuiltinFormats.all) {
         assert.deepStrictEqual(JSON.parse(small.body), { name: "Ann", age: 3 })
       }))
 
-    it.effect("answers an empty or non-object body as an invalid body, without naming the schema", () =>
+    it.effect("answers a missing, empty or non-object body as an invalid body, without naming the schema", () =>
       Effect.gen(function*() {
-        const fieldErrors = [{ field: "body", message: "has the wrong type" }]
-        for (const body of ["", "[1]", "null", "\"text\""]) {
+        const cases = [
+          ["", "required", "body is required"],
+          ["[1]", "invalid_type", "body must be an object"],
+          ["null", "invalid_type", "body must be an object"],
+          ["\"text\"", "invalid_type", "body must be an object"]
+        ] as const
+        for (const [body, code, message] of cases) {
           const answer = yield* assertAnswer(
             json("POST", "/people", body),
-            new validationError({ message: "Validation failed", fieldErrors })
+            new validationError({ message: "1 field is invalid: body", fieldErrors: [{ field: "body", message, code }] })
           )
           assert.notInclude(answer.body, "Person")
         }
       }))
 
-    it.effect("answers invalid fields with one field-level entry each, and no schema dump", () =>
+    it.effect("answers invalid fields with one field-level entry each, a code and a plain message, and no schema dump", () =>
       Effect.gen(function*() {
         const fieldErrors = [
-          { field: "name", message: "Expected a string at least 1 character(s) long" },
-          { field: "age", message: "Expected an integer" },
-          { field: "address.city", message: "is required" }
+          { field: "name", message: "name must not be empty", code: "too_short" },
+          { field: "age", message: "age must be an integer", code: "invalid_type" },
+          { field: "address.city", message: "address.city is required", code: "required" }
         ]
         const answer = yield* assertAnswer(
           json("POST", "/people", JSON.stringify({ name: "", age: 1.5, address: {} })),
-          new validationError({ message: "Validation failed", fieldErrors })
+          new validationError({ message: "3 fields are invalid: name, age, address.city", fieldErrors })
         )
         assert.notInclude(answer.body, "Person")
         assert.notInclude(answer.body, "└─")
+      }))
+
+    it.effect("reports every invalid field of the path, the query and the body in one answer, never quoting a value", () =>
+      Effect.gen(function*() {
+        const body = {
+          items: [
+            { sku: "AB-123", quantity: 1 },
+            { sku: "AB-124", quantity: 0 },
+            { sku: "hunter2", quantity: "two" }
+          ],
+          note: "hunter2 hunter2",
+          kind: "hunter2"
+        }
+        const answer = yield* assertAnswer(
+          json("POST", "/teams/hunter2-hunter2/orders?priority=hunter2", JSON.stringify(body)),
+          new validationError({
+            message: "7 fields are invalid: team, priority, items[1].quantity, items[2].sku, items[2].quantity, note, kind",
+            fieldErrors: [
+              { field: "team", message: "team must be at most 8 characters", code: "too_long" },
+              { field: "priority", message: "priority must be a number", code: "invalid_type" },
+              { field: "items[1].quantity", message: "items[1].quantity must be between 1 and 99", code: "out_of_range" },
+              {
+                field: "items[2].sku",
+                message: "items[2].sku must be two capitals, a dash and three digits, such as AB-123",
+                code: "invalid_sku"
+              },
+              { field: "items[2].quantity", message: "items[2].quantity must be a number", code: "invalid_type" },
+              { field: "note", message: "note must be at most 10 characters", code: "too_long" },
+              { field: "kind", message: "kind must be one of standard, express", code: "not_allowed" }
+            ]
+          })
+        )
+        assert.notInclude(answer.body, "hunter2")
+      }))
+
+    it.effect("refuses unknown members of a body with unknown_field, naming only plain member names", () =>
+      Effect.gen(function*() {
+        const answer = yield* assertAnswer(
+          json("POST", "/people", JSON.stringify({ name: "Ann", age: 3, role: "admin", address: { city: "Oslo", "<b>x</b>": 1 } })),
+          new validationError({
+            message: "2 fields are invalid: role, address",
+            fieldErrors: [
+              { field: "role", message: "role is not allowed", code: "unknown_field" },
+              { field: "address", message: "address has a member that is not allowed", code: "unknown_field" }
+            ]
+          })
+        )
+        assert.notInclude(answer.body, "<b>")
+        const valid = yield* send(json("POST", "/people", JSON.stringify({ name: "Ann", age: 3 })))
+        assert.strictEqual(valid.status, 201)
+      }))
+
+    it.effect("answers the class a rule names when that rule is all that failed, else lists it with the rest", () =>
+      Effect.gen(function*() {
+        const items = [{ sku: "AB-123", quantity: 1 }]
+        const contact = { field: "contact", message: "contact must be an email address", code: "invalid_email" }
+        yield* assertAnswer(
+          json("POST", "/teams/a/orders", JSON.stringify({ items, contact: "nobody" })),
+          new InvalidEmail({ message: "contact must be an email address", fieldErrors: [contact] })
+        )
+        yield* assertAnswer(
+          json("POST", "/teams/a/orders", JSON.stringify({ items, contact: "nobody", note: "a note too long" })),
+          new validationError({
+            message: "2 fields are invalid: note, contact",
+            fieldErrors: [{ field: "note", message: "note must be at most 10 characters", code: "too_long" }, contact]
+          })
+        )
+        const valid = yield* send(json("POST", "/teams/a/orders?priority=2", JSON.stringify({ items, contact: "a@b" })))
+        assert.strictEqual(valid.status, 201)
       }))
 
     it.effect("answers a body nested deeper than the limit with 400, before any schema sees it", () =>

@@ -6,7 +6,7 @@
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import * as HttpServerError from "@effect/platform/HttpServerError"
 import type { WireFormat } from "@errata/domain"
-import { CatalogError } from "@errata/domain"
+import { CatalogError, Validation } from "@errata/domain"
 import { InternalError, NotFound, RateLimitExceeded, ServiceUnavailable, Timeout } from "@errata/domain/Errors"
 import { MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType } from "@errata/domain/FrameworkErrors"
 import { Cause, Data, Option } from "effect"
@@ -36,6 +36,8 @@ export interface Request {
   readonly handlerEntered: boolean
   readonly maxBodyBytes: number
   readonly maxJsonDepth: number
+  /** For a request HttpApi refused as invalid: every invalid field of it (`RequestValidation`). */
+  readonly violations?: ReadonlyArray<Validation.Violation> | undefined
 }
 
 const noHeaders: Readonly<Record<string, string>> = {}
@@ -52,38 +54,42 @@ const internal = (cause: Cause.Cause<unknown>): Classified => ({
   headers: noHeaders
 })
 
-const validationError = (format: WireFormat.Any, fieldErrors: ReadonlyArray<CatalogError.FieldError>) =>
-  new format.envelope.validationError({ message: "Validation failed", fieldErrors }, trusted)
-
 const malformedJson = (format: WireFormat.Any, message = "The request body is not valid JSON") =>
   new format.envelope.malformedBody({ message }, trusted)
 
-/** An issue about the whole body (or the whole set of parameters) has an empty path: it is reported as `body`. */
-const fieldPath = (path: ReadonlyArray<PropertyKey>) => path.length === 0 ? "body" : path.map(String).join(".")
+/** At most this many field errors are sent: a body of a thousand unknown members gets a bounded answer. */
+const maxFieldErrors = 50
 
 /**
- * A schema issue as a caller should read it: without the `, actual …` echo of the value (which may be a secret),
- * and without the names of the server's schemas (`Expected CreateUser (Encoded side)`).
+ * The answer to invalid input: the class of the rules that failed when all name the same (`InvalidEmail`), else the
+ * format's validation error, listing every invalid field.
  */
-const fieldMessage = (message: string) => {
-  if (message === "is missing") return "is required"
-  const withoutActual = message.replace(/, actual [\s\S]*$/, "")
-  return /\((?:Encoded|Type) side\)|^Expected [A-Z]\w*$/.test(withoutActual) ? "has the wrong type" : withoutActual
+const invalidInput = (format: WireFormat.Any, violations: ReadonlyArray<Validation.Violation>) => {
+  const fieldErrors = Validation.fieldErrors(violations.slice(0, maxFieldErrors))
+  const ruleError = violations[0]?.rule?.error
+  if (ruleError !== undefined && violations.every(({ rule }) => rule?.error === ruleError)) {
+    const message = violations.length === 1 ? violations[0]!.message : Validation.summary(violations)
+    return new ruleError({ message, fieldErrors }, trusted)
+  }
+  return new format.envelope.validationError({ message: Validation.summary(violations), fieldErrors }, trusted)
 }
 
 /**
- * One entry per invalid field: the first issue of each path. An issue about a member whose own members have issues
- * is left out: those say what is wrong (an optional `address: {}` reports `address.city is required`, not also
- * `address: Expected undefined`).
+ * The invalid fields of a decode error, for an input `RequestValidation` could not check (a header): named by their
+ * path where it is made of plain names, without the schema's message, which may quote the value.
  */
-const fieldErrorsOf = (error: HttpApiDecodeError): ReadonlyArray<CatalogError.FieldError> => {
-  const fields = error.issues.map((issue) => fieldPath(issue.path))
-  const byField = new Map<string, CatalogError.FieldError>()
-  error.issues.forEach((issue, i) => {
-    const field = fields[i]!
-    const explainedDeeper = fields.some((other) => other.startsWith(field === "" ? "" : `${field}.`) && other !== field)
-    if (!byField.has(field) && !explainedDeeper) byField.set(field, { field, message: fieldMessage(issue.message) })
-  })
+const violationsOf = (error: HttpApiDecodeError): ReadonlyArray<Validation.Violation> => {
+  const byField = new Map<string, Validation.Violation>()
+  for (const issue of error.issues) {
+    const plain = issue.path.every((key) => typeof key === "number" || /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(String(key)))
+    const field = plain && issue.path.length > 0 ? issue.path.map(String).join(".") : "request"
+    const [code, says] = issue._tag === "Missing"
+      ? ["required", "is required"]
+      : issue._tag === "Unexpected"
+      ? ["unknown_field", "is not allowed"]
+      : ["invalid_type", "is not valid"]
+    if (!byField.has(field)) byField.set(field, { field, code, message: `${field} ${says}`, rule: undefined })
+  }
   return Array.from(byField.values())
 }
 
@@ -131,7 +137,11 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
     const error = failure.value
     if (CatalogError.is(error)) return answer(error)
     if (error instanceof HttpApiDecodeError) {
-      return request.handlerEntered ? internal(cause) : answer(validationError(request.format, fieldErrorsOf(error)))
+      if (request.handlerEntered) return internal(cause)
+      const violations = request.violations !== undefined && request.violations.length > 0
+        ? request.violations
+        : violationsOf(error)
+      return answer(invalidInput(request.format, violations))
     }
     if (error instanceof RequestTimedOut) {
       return answer(new Timeout({ message: "The request took too long to process" }, trusted))

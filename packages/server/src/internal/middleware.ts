@@ -17,6 +17,7 @@ import { Conflict, InvalidRequest, ServiceUnavailable, UnprocessableEntity } fro
 import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, Fiber, FiberId, FiberRef, HashSet, Option } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { IncomingMessage } from "node:http"
+import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import { Admission, type Ticket } from "../Admission.js"
 import { ErrataConfig } from "../ErrataConfig.js"
 import { ErrorHeaders } from "../ErrorHeaders.js"
@@ -26,6 +27,7 @@ import * as RequestId from "../RequestId.js"
 import * as DebugInfo from "./debugInfo.js"
 import type { Classified } from "./failure.js"
 import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut, unavailable } from "./failure.js"
+import * as RequestValidation from "./requestValidation.js"
 import * as RouteTable from "./routeTable.js"
 
 /**
@@ -393,18 +395,23 @@ export const make = (api: HttpApi.HttpApi.Any) =>
             timer: undefined
           }
           rejected = checkBody(request, config.maxBodyBytes, endpoint)
-          const withRequest = (read: HttpServerRequest.HttpServerRequest) => {
+          // The request as the handler sees it: with its chunked body read, once that is done.
+          let read = request
+          const withRequest = (readRequest: HttpServerRequest.HttpServerRequest) => {
+            read = readRequest
             const fingerprinted = idempotent === undefined
               ? app
-              : Effect.zipRight(Effect.map(fingerprintOf(read), (hash) => void (idempotent!.fingerprint = hash)), app)
-            return read === request ? fingerprinted : Effect.provideService(fingerprinted, HttpServerRequest.HttpServerRequest, read)
+              : Effect.zipRight(Effect.map(fingerprintOf(readRequest), (hash) => void (idempotent!.fingerprint = hash)), app)
+            return readRequest === request
+              ? fingerprinted
+              : Effect.provideService(fingerprinted, HttpServerRequest.HttpServerRequest, readRequest)
           }
           const handled = rejected !== undefined
             ? Effect.fail(rejected)
             : isJsonBody(request, endpoint)
             ? Effect.flatMap(
               readChunkedBody(request, config.maxBodyBytes),
-              (read) => Effect.zipRight(guardDepth(read, config.maxJsonDepth), withRequest(read))
+              (readRequest) => Effect.zipRight(guardDepth(readRequest, config.maxJsonDepth), withRequest(readRequest))
             )
             : withRequest(request)
           // One small context, merged once into the request's (each `Context.add` would copy the whole map).
@@ -451,11 +458,16 @@ export const make = (api: HttpApi.HttpApi.Any) =>
             return HttpServerResponse.empty({ status: 499 })
           }
           const cause = state.timedOut && Exit.isInterrupted(exit) ? Cause.fail(new RequestTimedOut()) : exit.cause
+          const refused = !state.entered && endpoint !== undefined &&
+            Option.exists(Cause.failureOption(cause), (error) => error instanceof HttpApiDecodeError)
           failure = classify(cause, {
             format,
             handlerEntered: state.entered,
             maxBodyBytes: config.maxBodyBytes,
-            maxJsonDepth: config.maxJsonDepth
+            maxJsonDepth: config.maxJsonDepth,
+            violations: refused
+              ? yield* RequestValidation.violations(endpoint.schemas, read, routes.params(request.method, request.url))
+              : undefined
           })
         }
 

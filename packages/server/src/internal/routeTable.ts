@@ -10,8 +10,9 @@ import type { HttpRouter } from "@effect/platform"
 import { HttpApi } from "@effect/platform"
 import { Authentication, ErrataApi, Idempotency } from "@errata/domain"
 import type { WireFormat } from "@errata/domain"
-import { Chunk, Context, Option } from "effect"
+import { Chunk, Context, Option, Schema } from "effect"
 import * as FindMyWay from "find-my-way-ts"
+import type * as RequestValidation from "./requestValidation.js"
 
 /** An endpoint of the API, as the middleware needs it. */
 export interface Endpoint {
@@ -23,6 +24,8 @@ export interface Endpoint {
   readonly keyRequired: boolean
   /** Its responses carry secrets: idempotency keys are ignored. */
   readonly keyIgnored: boolean
+  /** The schemas of its input, to list every invalid field when HttpApi refuses a request. */
+  readonly schemas: RequestValidation.Schemas
 }
 
 /** A route that may serve a request: an endpoint of the API, or a route or mount beside it. */
@@ -40,6 +43,8 @@ export interface RouteTable {
   readonly find: (method: string, url: string) => Route | undefined
   /** The methods with a route for the URL's path, in the order they were first registered. */
   readonly allowedMethods: (url: string) => ReadonlyArray<string>
+  /** The path parameters of the route that serves the request. */
+  readonly params: (method: string, url: string) => Readonly<Record<string, string | undefined>>
 }
 
 /**
@@ -58,7 +63,13 @@ export const endpointsOf = (api: HttpApi.HttpApi.Any): ReadonlyMap<string, Endpo
   HttpApi.reflect(api as HttpApi.HttpApi.AnyWithProps, {
     onGroup: () => {},
     onEndpoint: ({ endpoint, mergedAnnotations, payloads }) => {
+      const json = payloads.get("application/json")
       endpoints.set(key(endpoint.method, endpoint.path), {
+        schemas: {
+          path: Option.getOrUndefined(endpoint.pathSchema),
+          query: Option.getOrUndefined(endpoint.urlParamsSchema),
+          payload: json === undefined ? undefined : Schema.make(json.ast)
+        },
         contentTypes: new Set(payloads.keys()),
         format: Option.getOrUndefined(Context.getOption(mergedAnnotations, ErrataApi.AnsweredIn)),
         scopes: Option.getOrElse(Context.getOption(mergedAnnotations, Authentication.RequiredScopes), () => []),
@@ -98,6 +109,7 @@ export const make = (router: HttpRouter.HttpRouter<any, any>, endpoints: Readonl
     table.find(method, url)?.handler ?? (method === "HEAD" ? table.find("GET", url)?.handler : undefined)
   return {
     find: (method, url) => routed(method, url) ?? (mounted(url) ? beside : undefined),
-    allowedMethods: (url) => Array.from(methods).filter((method) => table.find(method, url) !== undefined)
+    allowedMethods: (url) => Array.from(methods).filter((method) => table.find(method, url) !== undefined),
+    params: (method, url) => (table.find(method, url) ?? (method === "HEAD" ? table.find("GET", url) : undefined))?.params ?? {}
   }
 }
