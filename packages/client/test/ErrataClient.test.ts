@@ -184,7 +184,7 @@ describe("ErrataClient decoding", () => {
       assert.isTrue(error.retryAfter! >= 119 && error.retryAfter! <= 120)
     }).pipe(Effect.provide(Live)))
 
-  it.scoped("logs a failed call once, with code, status and request id: a 4xx at debug level, a 5xx at warning", () =>
+  it.scoped("logs a failed call once with code, status and request id: 4xx at debug, 5xx or no answer at warning", () =>
     Effect.gen(function*() {
       const server = yield* scriptedServer
       const lines: Array<Record<string, unknown>> = []
@@ -193,9 +193,16 @@ describe("ErrataClient decoding", () => {
       })
       const captured = Layer.merge(Logger.replace(Logger.defaultLogger, logger), Logger.minimumLogLevel(LogLevel.All))
       server.script([encoded(WireFormat.OAuthDetails, new UserNotFound({ requestId: "req_9" }))])
-      yield* Effect.flip(getUser(server)).pipe(Effect.provide(captured))
+      const handled = yield* getUser(server).pipe(
+        Effect.catchTag("UserNotFound", () => Effect.succeed("handled")),
+        Effect.provide(captured)
+      )
+      assert.strictEqual(handled, "handled")
       server.script([encoded(WireFormat.OAuthDetails, new DatabaseError({ requestId: "req_10" }))])
       yield* Effect.flip(getUser(server, { retry: false })).pipe(Effect.provide(captured))
+      // Nothing listens on port 9 (discard) of the loopback address: the connection is refused.
+      const unreachable = yield* ErrataClient.make(UsersApi, { baseUrl: "http://127.0.0.1:9", retry: false })
+      yield* Effect.flip(unreachable.users.get({ path: { id } })).pipe(Effect.provide(captured))
       assert.deepStrictEqual(lines, [{
         level: "DEBUG",
         message: ["api call failed"],
@@ -212,6 +219,14 @@ describe("ErrataClient decoding", () => {
         error_code: "database_error",
         status: 500,
         request_id: "req_10"
+      }, {
+        level: "WARN",
+        message: ["api call failed"],
+        endpoint: "users.get",
+        method: "GET",
+        error_code: "transport_connection_refused",
+        status: 0,
+        request_id: ""
       }])
     }).pipe(Effect.provide(NodeHttpClient.layer)))
 })

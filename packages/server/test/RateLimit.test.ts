@@ -1,5 +1,5 @@
 import { HttpClientRequest } from "@effect/platform"
-import { assert, describe, it, layer } from "@effect/vitest"
+import { assert, describe, it, layer, vi } from "@effect/vitest"
 import { WireFormat } from "@errata/domain"
 import { RateLimitExceeded } from "@errata/domain/Errors"
 import { RateLimit } from "@errata/server"
@@ -91,6 +91,11 @@ describe("RateLimit with the Redis store", () => {
   it.scopedLive("lets requests through, and logs, when Redis cannot be reached", () =>
     Effect.gen(function*() {
       const logs: Array<Testing.LogEntry> = []
+      // ioredis prints the errors of a client that nobody listens to ("[ioredis] Unhandled error event").
+      const consoleError = yield* Effect.acquireRelease(
+        Effect.sync(() => vi.spyOn(console, "error")),
+        (spy) => Effect.sync(() => spy.mockRestore())
+      )
       // Nothing listens on port 1 of the loopback address: connections are refused at once.
       const server = yield* Layer.build(testServer({
         rateLimit: RateLimitRedis.layer({ limit: 1, url: "redis://127.0.0.1:1", key: byApiKey }),
@@ -105,5 +110,6 @@ describe("RateLimit with the Redis store", () => {
         entry.level === "WARN" && entry.message === "rate limit store unavailable; request let through" &&
         entry.cause.includes("Failed to execute tokenBucket")
       ))
+      assert.deepStrictEqual(consoleError.mock.calls, [])
     }))
 })
