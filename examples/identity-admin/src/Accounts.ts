@@ -12,6 +12,7 @@ import type { Redacted } from "effect"
 import * as Passwords from "./Passwords.js"
 import { SecuritySettings } from "./Settings.js"
 import { orDatabaseError } from "./Sql.js"
+import { normalizeEmail } from "./User.js"
 
 /** A user as credentials see it. */
 export interface Account {
@@ -38,7 +39,6 @@ interface LoginRow {
 }
 
 /** A user's email as it is stored and compared: trimmed, lower case. */
-export const normalizeEmail = (email: string) => email.trim().toLowerCase()
 
 export class Accounts extends Effect.Service<Accounts>()("identity-admin/Accounts", {
   effect: Effect.gen(function*() {

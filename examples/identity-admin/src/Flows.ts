@@ -86,7 +86,7 @@ export class Flows extends Effect.Service<Flows>()("identity-admin/Flows", {
         yield* sql`INSERT INTO flows ${sql.insert({ ...row })}`.pipe(
           Effect.catchTag("SqlError", (error): Effect.Effect<never, DuplicateName | SqlError.SqlError> =>
             isUniqueViolation(error)
-              ? Effect.fail(new DuplicateName({ message: `A flow named '${input.name}' already exists` }))
+              ? Effect.fail(new DuplicateName({ message: "A flow with this name already exists" }))
               : Effect.fail(error))
         )
         return yield* flowOf(row)
@@ -122,7 +122,7 @@ export class Flows extends Effect.Service<Flows>()("identity-admin/Flows", {
         flow.active
           ? Effect.succeed(evaluate(flow, input))
           : Effect.fail(
-            new FlowInactive({ message: `The flow '${flow.name}' is inactive; activate it before running it` })
+            new FlowInactive({ message: "The flow is inactive; activate it before running it" })
           ))
 
     return { create, get, list, setActive, execute } as const

@@ -77,7 +77,7 @@ export class Organizations extends Effect.Service<Organizations>()("identity-adm
         yield* sql`INSERT INTO organizations ${sql.insert({ id, name, created_at: now })}`.pipe(
           Effect.catchTag("SqlError", (error): Effect.Effect<never, DuplicateName | SqlError.SqlError> =>
             isUniqueViolation(error)
-              ? Effect.fail(new DuplicateName({ message: `An organization named '${name}' already exists` }))
+              ? Effect.fail(new DuplicateName({ message: "An organization with this name already exists" }))
               : Effect.fail(error))
         )
         return yield* organizationOf({ id, name, created_at: now })

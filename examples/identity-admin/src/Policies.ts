@@ -53,7 +53,7 @@ export class Policies extends Effect.Service<Policies>()("identity-admin/Policie
         yield* sql`INSERT INTO policies ${sql.insert({ ...row })}`.pipe(
           Effect.catchTag("SqlError", (error): Effect.Effect<never, DuplicateName | SqlError.SqlError> =>
             isUniqueViolation(error)
-              ? Effect.fail(new DuplicateName({ message: `A policy named '${input.name}' already exists` }))
+              ? Effect.fail(new DuplicateName({ message: "A policy with this name already exists" }))
               : Effect.fail(error))
         )
         return yield* policyOf(row)

@@ -107,7 +107,7 @@ export class Roles extends Effect.Service<Roles>()("identity-admin/Roles", {
         yield* sql`INSERT INTO roles ${sql.insert({ ...row })}`.pipe(
           Effect.catchTag("SqlError", (error): Effect.Effect<never, DuplicateName | SqlError.SqlError> =>
             isUniqueViolation(error)
-              ? Effect.fail(new DuplicateName({ message: `The organization already has a role named '${name}'` }))
+              ? Effect.fail(new DuplicateName({ message: "The organization already has a role with this name" }))
               : Effect.fail(error))
         )
         return yield* roleOf(row, [])
@@ -187,7 +187,7 @@ export class Roles extends Effect.Service<Roles>()("identity-admin/Roles", {
         yield* sql`INSERT INTO role_assignments ${sql.insert(assignment)}`.pipe(
           Effect.catchTag("SqlError", (error): Effect.Effect<never, RoleAlreadyAssigned | SqlError.SqlError> =>
             isUniqueViolation(error)
-              ? Effect.fail(new RoleAlreadyAssigned({ message: `The user already has the role '${role.name}'` }))
+              ? Effect.fail(new RoleAlreadyAssigned({ message: "The user already has this role" }))
               : Effect.fail(error))
         )
         return yield* assignmentOf({

@@ -48,8 +48,24 @@ export const UserName = Schema.Trim.pipe(
 
 const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
-/** Whether an email address, trimmed, has the form the service accepts. */
-export const isEmail = (email: string) => emailFormat.test(email.trim())
+/**
+ * Characters no address may hold: control, format (zero-width, bidirectional), surrogate, private-use and unassigned
+ * code points, separators, and letters and marks that show nothing. Each would make two addresses that look the same,
+ * or carry a terminal escape into whatever shows the address.
+ */
+const invisible = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Z}\u034F\u115F\u1160\u17B4\u17B5\u2800\u3164\uFE00-\uFE0F\uFFA0]/u
+
+/**
+ * An email address as the service stores and compares it: trimmed, lower case, in Unicode normal form C, so that
+ * `José` with a precomposed é and `Jose` followed by a combining acute accent are one address.
+ */
+export const normalizeEmail = (email: string) => email.trim().toLowerCase().normalize("NFC")
+
+/** Whether an email address has the form the service accepts, once normalized, and nothing invisible in it. */
+export const isEmail = (email: string) => {
+  const normalized = normalizeEmail(email)
+  return emailFormat.test(normalized) && !invisible.test(normalized)
+}
 
 /** The rule of an email address; alone in failing, it answers `invalid_email`. */
 export const emailRule: Validation.Rule = { message: "must be a valid email address", error: InvalidEmail }

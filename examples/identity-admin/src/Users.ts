@@ -8,10 +8,9 @@ import { EmailAlreadyExists, InvalidEmail, InvalidPassword, UserNotFound } from 
 import type { Validation } from "@errata/domain"
 import { Effect, Option, Redacted } from "effect"
 import { randomUUID } from "node:crypto"
-import { normalizeEmail } from "./Accounts.js"
 import * as Passwords from "./Passwords.js"
 import type { CreateUser, UpdateUser, User, UserId, UserSort, UserStatus } from "./User.js"
-import { emailRule, isEmail, isStrongPassword, passwordRule } from "./User.js"
+import { emailRule, isEmail, isStrongPassword, normalizeEmail, passwordRule } from "./User.js"
 import { UsersRepository } from "./UsersRepository.js"
 
 /** A rule's failure, for a value no request schema checked (a row of an import). */

@@ -48,7 +48,7 @@ describe("Flows", () => {
         FlowInactive,
         status
       )
-      assert.strictEqual(inactive.message, "The flow 'Sign-in' is inactive; activate it before running it")
+      assert.strictEqual(inactive.message, "The flow is inactive; activate it before running it")
 
       const activated = yield* client.flows.activate({ path: { id: flow.id } })
       assert.strictEqual(status(), 200)

@@ -41,7 +41,7 @@ describe("Organizations", () => {
         DuplicateName,
         status
       )
-      assert.strictEqual(duplicate.message, "An organization named 'Acme' already exists")
+      assert.strictEqual(duplicate.message, "An organization with this name already exists")
       // The name is trimmed before it is compared (the client would not send it untrimmed).
       const spaced = yield* Testing.send(
         json("POST", "/api/admin/organizations", "{\"name\":\"  Acme \"}").pipe(withToken(yield* adminToken()))

@@ -80,3 +80,42 @@ describe("Validation errors, as people read them", () => {
       }).pipe(Effect.provide(service({ errata: { format, alternatives: [] } }))))
   }
 })
+
+describe("Strict text", () => {
+  const createUser = (email: string) =>
+    asAdmin(json("POST", "/api/admin/users", JSON.stringify({ email, name: "Text", password: "s3cretpass" })))
+
+  it.effect("compares email addresses in Unicode normal form C: a precomposed and a combining é are one address", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* createUser("jos\u00e9@example.com")).status, 201)
+      const again = yield* createUser("Jose\u0301@Example.com")
+      assert.strictEqual(again.status, 409)
+      assert.strictEqual(JSON.parse(again.body).error, "email_already_exists")
+    }).pipe(Effect.provide(service())))
+
+  it.effect("refuses addresses with control, format or invisible characters as invalid_email", () =>
+    Effect.gen(function*() {
+      assert.strictEqual((yield* createUser("zw@example.com")).status, 201)
+      for (const email of ["z\u200bw@example.com", "a\u0000b@example.com", "\u001b[31mred@example.com", "ab\u2800@example.com", "\u202eab@example.com"]) {
+        const answer = yield* createUser(email)
+        assert.strictEqual(answer.status, 422, JSON.stringify(email))
+        assert.strictEqual(JSON.parse(answer.body).error, "invalid_email", JSON.stringify(email))
+        assert.notInclude(answer.body, "\u001b")
+      }
+    }).pipe(Effect.provide(service())))
+
+  it.effect("refuses a body that is not UTF-8, or a lone surrogate, as invalid_json, and stores nothing", () =>
+    Effect.gen(function*() {
+      const body = Buffer.concat([Buffer.from("{\"email\":\"bad"), Buffer.from([0xc3, 0x28]), Buffer.from("@example.com\",\"name\":\"B\",\"password\":\"s3cretpass\"}")])
+      const notUtf8 = yield* asAdmin(
+        HttpClientRequest.post("/api/admin/users").pipe(HttpClientRequest.bodyUint8Array(body, "application/json"))
+      )
+      assert.strictEqual(notUtf8.status, 400)
+      assert.deepInclude(JSON.parse(notUtf8.body), { error: "invalid_json", error_description: "The request body is not valid UTF-8" })
+      const lone = yield* asAdmin(json("POST", "/api/admin/users", "{\"email\":\"lone\\ud800@example.com\",\"name\":\"L\",\"password\":\"s3cretpass\"}"))
+      assert.strictEqual(lone.status, 400)
+      assert.strictEqual(JSON.parse(lone.body).error, "invalid_json")
+      const listed = yield* asAdmin(HttpClientRequest.get("/api/admin/users?limit=100"))
+      assert.deepStrictEqual(JSON.parse(listed.body).users.filter((user: { email: string }) => /^(bad|lone)/.test(user.email)), [])
+    }).pipe(Effect.provide(service())))
+})

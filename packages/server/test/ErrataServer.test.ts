@@ -181,6 +181,29 @@ for (const format of BuiltinFormats.all) {
         new malformedBody({ message: "The request body nests deeper than 64 levels" })
       ))
 
+    it.effect("refuses a body that is not UTF-8 or has a lone surrogate escape, and takes a surrogate pair", () =>
+      Effect.gen(function*() {
+        const bytes = (...parts: Array<string | ReadonlyArray<number>>) =>
+          withId(HttpClientRequest.post("/people")).pipe(
+            HttpClientRequest.bodyUint8Array(
+              Buffer.concat(parts.map((part) => typeof part === "string" ? Buffer.from(part) : Buffer.from(part))),
+              "application/json"
+            )
+          )
+        const notUtf8 = new malformedBody({ message: "The request body is not valid UTF-8" })
+        yield* assertAnswer(bytes("{\"name\": \"Ann", [0xff, 0xfe], "\", \"age\": 3}"), notUtf8)
+        // An overlong encoding of "/", and a surrogate encoded in UTF-8 (CESU): neither is UTF-8.
+        yield* assertAnswer(bytes("{\"name\": \"", [0xc0, 0xaf], "\", \"age\": 3}"), notUtf8)
+        yield* assertAnswer(bytes("{\"name\": \"", [0xed, 0xa0, 0x80], "\", \"age\": 3}"), notUtf8)
+        const lone = new malformedBody({ message: "The request body has a string with a lone surrogate (\\uD800 to \\uDFFF)" })
+        yield* assertAnswer(json("POST", "/people", "{\"name\": \"a\\ud800\", \"age\": 3}"), lone)
+        yield* assertAnswer(json("POST", "/people", "{\"name\": \"\\udc00b\", \"age\": 3}"), lone)
+        yield* assertAnswer(json("POST", "/people", "{\"name\": \"\\ud83d\\u0041\", \"age\": 3}"), lone)
+        const pair = yield* send(json("POST", "/people", "{\"name\": \"\\\\ud800 \\ud83d\\ude00\", \"age\": 3}"))
+        assert.strictEqual(pair.status, 201)
+        assert.strictEqual(JSON.parse(pair.body).name, "\\ud800 \u{1F600}")
+      }))
+
     it.effect("takes nesting within the limit, and brackets inside strings do not count", () =>
       Effect.gen(function*() {
         const answer = yield* send(json("POST", "/people", JSON.stringify({ name: "[[[[{{{{".repeat(100), age: 3 })))

@@ -16,7 +16,7 @@ export class RequestTimedOut extends Data.TaggedError("RequestTimedOut")<{}> {}
 
 /** The failure the server raises for a request body it refuses before reading it. */
 export class BodyRejected extends Data.TaggedError("BodyRejected")<{
-  readonly reason: "too_large" | "unsupported_media_type" | "too_deep"
+  readonly reason: "too_large" | "unsupported_media_type" | "too_deep" | "not_utf8" | "lone_surrogate"
   /** For an unsupported media type: the content types the endpoint takes (never the one the caller sent). */
   readonly accepted?: ReadonlyArray<string> | undefined
 }> {}
@@ -152,6 +152,10 @@ export const classify = (cause: Cause.Cause<unknown>, request: Request): Classif
           return payloadTooLarge(request.maxBodyBytes)
         case "too_deep":
           return answer(malformedJson(request.format, `The request body nests deeper than ${request.maxJsonDepth} levels`))
+        case "not_utf8":
+          return answer(malformedJson(request.format, "The request body is not valid UTF-8"))
+        case "lone_surrogate":
+          return answer(malformedJson(request.format, "The request body has a string with a lone surrogate (\\uD800 to \\uDFFF)"))
         case "unsupported_media_type":
           return answer(
             new UnsupportedMediaType({

@@ -117,21 +117,55 @@ const checkBody = (
   return undefined
 }
 
-/** Whether a JSON text nests arrays and objects deeper than `max`; a linear scan, before anything parses it. */
-export const nestsDeeperThan = (text: string, max: number): boolean => {
+/** The code unit of a `\uXXXX` escape at `i` (the backslash), or -1 where there is none. */
+const escapedUnit = (text: string, i: number) =>
+  text.charCodeAt(i) === 92 && text.charCodeAt(i + 1) === 117 && /^[0-9A-Fa-f]{4}$/.test(text.slice(i + 2, i + 6))
+    ? parseInt(text.slice(i + 2, i + 6), 16)
+    : -1
+
+const isHigh = (unit: number) => unit >= 0xd800 && unit <= 0xdbff
+const isLow = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff
+
+/**
+ * What is wrong with a JSON text before anything parses it, in one linear scan: arrays and objects nested deeper
+ * than `maxDepth`, or a string with a lone surrogate escape (`"\ud800"`), which would be stored as text no encoding
+ * can write. Malformed JSON is left to the parser.
+ */
+const jsonTextProblem = (text: string, maxDepth: number): "too_deep" | "lone_surrogate" | undefined => {
   let depth = 0
   let inString = false
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
     if (inString) {
-      if (c === 92) i++ // backslash: skip the escaped character
-      else if (c === 34) inString = false
+      if (c === 92) {
+        const unit = escapedUnit(text, i)
+        if (unit === -1) {
+          i++ // an escaped character
+        } else if (isHigh(unit)) {
+          if (!isLow(escapedUnit(text, i + 6))) return "lone_surrogate"
+          i += 11
+        } else if (isLow(unit)) {
+          return "lone_surrogate"
+        } else {
+          i += 5
+        }
+      } else if (c === 34) inString = false
     } else if (c === 34) inString = true
     else if (c === 123 || c === 91) {
-      if (++depth > max) return true
+      if (++depth > maxDepth) return "too_deep"
     } else if (c === 125 || c === 93) depth--
   }
-  return false
+  return undefined
+}
+
+/** Bytes as UTF-8 text; `undefined` where they are not UTF-8 (never replaced with U+FFFD). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+const utf8Text = (bytes: Uint8Array): string | undefined => {
+  try {
+    return strictUtf8.decode(bytes)
+  } catch {
+    return undefined
+  }
 }
 
 const isJsonBody = (request: HttpServerRequest.HttpServerRequest, endpoint: RouteTable.Endpoint | undefined) => {
@@ -219,15 +253,15 @@ const hungUp = (cause: Cause.Cause<unknown>) =>
   Cause.isInterruptedOnly(cause) && HashSet.has(Cause.interruptors(cause), HttpServerError.clientAbortFiberId)
 
 /**
- * Reads a body sent without `Content-Length` (chunked) up to the limit, itself: HttpApi's reader destroys the socket
- * when a body passes the limit, which would leave the caller without an answer. Past the limit the rest is
- * discarded and the request refused; within it, the handler sees the request with that text as its body.
+ * Reads a JSON body itself, up to the limit, and checks its text before HttpApi parses it. HttpApi's reader destroys
+ * the socket when a chunked body passes the limit, which would leave the caller without an answer, and replaces
+ * bytes that are not UTF-8 with U+FFFD, which would store what the caller never sent. Past the limit the rest is
+ * discarded and the request refused (413); bytes that are not UTF-8, a lone surrogate escape or nesting deeper than
+ * the limit are refused as a malformed body (400). Otherwise the handler sees the request with that text as its body.
  */
-const readChunkedBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: number) => {
+const readJsonBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes: number, maxJsonDepth: number) => {
   const incoming = (request as { readonly source?: unknown }).source
-  if (!(incoming instanceof IncomingMessage) || request.headers["content-length"] !== undefined) {
-    return Effect.succeed(request)
-  }
+  if (!(incoming instanceof IncomingMessage)) return Effect.succeed(request)
   return Effect.async<HttpServerRequest.HttpServerRequest, BodyRejected>((resume) => {
     const chunks: Array<Buffer> = []
     let size = 0
@@ -245,8 +279,13 @@ const readChunkedBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBy
     }
     const onEnd = () => {
       stop()
-      const text = Effect.succeed(Buffer.concat(chunks).toString("utf8"))
-      resume(Effect.succeed(Object.create(request, { text: { value: text } })))
+      const text = utf8Text(Buffer.concat(chunks))
+      const problem = text === undefined ? "not_utf8" : jsonTextProblem(text, maxJsonDepth)
+      resume(
+        problem !== undefined
+          ? Effect.fail(new BodyRejected({ reason: problem }))
+          : Effect.succeed(Object.create(request, { text: { value: Effect.succeed(text) } }))
+      )
     }
     const onError = () => {
       stop()
@@ -257,19 +296,6 @@ const readChunkedBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBy
     incoming.on("error", onError)
   })
 }
-
-/**
- * Refuses a JSON body nested deeper than the limit before a schema sees it (formatting a decode error of a value
- * nested 50,000 levels deep overflows the stack). A body that cannot be read is left for the handler to fail on.
- */
-const guardDepth = (request: HttpServerRequest.HttpServerRequest, maxJsonDepth: number) =>
-  Effect.flatMap(
-    Effect.option(request.text),
-    (text) =>
-      Option.isSome(text) && nestsDeeperThan(text.value, maxJsonDepth)
-        ? Effect.fail(new BodyRejected({ reason: "too_deep" }))
-        : Effect.void
-  )
 
 /**
  * Every error class of the API must be one each format in use can carry: a class whose own field is named like a
@@ -365,6 +391,9 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         let failure: Classified
         let rejected: BodyRejected | undefined
         let idempotent: IdempotentRequest | undefined
+        // The request as the handler sees it: with its JSON body read, once that is done; unreadable once refused.
+        let read = request
+        let bodyReadable = true
         if (ticket !== undefined && !ticket.admitted) {
           failure = unavailable(ticket.reason, ticket.retryAfter)
         } else if (decision !== undefined && !decision.allowed) {
@@ -395,8 +424,6 @@ export const make = (api: HttpApi.HttpApi.Any) =>
             timer: undefined
           }
           rejected = checkBody(request, config.maxBodyBytes, endpoint)
-          // The request as the handler sees it: with its chunked body read, once that is done.
-          let read = request
           const withRequest = (readRequest: HttpServerRequest.HttpServerRequest) => {
             read = readRequest
             const fingerprinted = idempotent === undefined
@@ -410,8 +437,9 @@ export const make = (api: HttpApi.HttpApi.Any) =>
             ? Effect.fail(rejected)
             : isJsonBody(request, endpoint)
             ? Effect.flatMap(
-              readChunkedBody(request, config.maxBodyBytes),
-              (readRequest) => Effect.zipRight(guardDepth(readRequest, config.maxJsonDepth), withRequest(readRequest))
+              Effect.tapError(readJsonBody(request, config.maxBodyBytes, config.maxJsonDepth), () =>
+                Effect.sync(() => void (bodyReadable = false))),
+              withRequest
             )
             : withRequest(request)
           // One small context, merged once into the request's (each `Context.add` would copy the whole map).
@@ -481,7 +509,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         yield* (failed ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
 
         const debug = config.debug && DebugInfo.isRequested(request)
-          ? yield* DebugInfo.make({ request, error, internal: failure.internal, readBody: rejected === undefined })
+          ? yield* DebugInfo.make({ request: read, error, internal: failure.internal, readBody: rejected === undefined && bodyReadable })
           : undefined
         const wire = format.encode(error, {
           requestId,
