@@ -1,10 +1,15 @@
-import { HttpClientRequest } from "@effect/platform"
-import type { HttpClient, HttpServer } from "@effect/platform"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import type { HttpServer } from "@effect/platform"
 import { NodeHttpServer } from "@effect/platform-node"
-import { assert, layer } from "@effect/vitest"
-import { WireFormat } from "@errata/domain"
-import { Testing } from "@errata/server"
+import { assert, describe, it, layer } from "@effect/vitest"
+import { BuiltinFormats, WireFormat } from "@errata/domain"
+import { ErrataConfig, OpenApiDocs, Testing } from "@errata/server"
+import { Validator } from "@seriousme/openapi-schema-validator"
 import { Effect, Layer } from "effect"
+import { brotliDecompressSync, gunzipSync } from "node:zlib"
+import { AdminApi } from "../src/Api.js"
+import { documentInfo } from "../src/IdentityAdmin.js"
+import * as OpenApiDocument from "./fixtures/OpenApiDocument.js"
 import { service as server } from "./fixtures/Service.js"
 
 const spec = Effect.map(Testing.send(HttpClientRequest.get("/openapi.json")), (answer) => JSON.parse(answer.body))
@@ -134,6 +139,125 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
       assert.notMatch(answer.body, /<script[^>]+src=/)
       assert.include(answer.body, "\"withDefaultFonts\":false")
     }))
+
+  it.effect("names the service: its title, version and description", () =>
+    Effect.gen(function*() {
+      const document = yield* spec
+      assert.deepStrictEqual(document.info, documentInfo)
+      assert.deepStrictEqual(document.info.title, "Identity Admin API")
+      const page = yield* Testing.send(HttpClientRequest.get("/docs"))
+      assert.include(page.body, "<title>Identity Admin API</title>")
+    }))
+
+  it.effect("describes fields for people: constraints as keywords, none of Effect's own wording", () =>
+    Effect.gen(function*() {
+      const text = (yield* Testing.send(HttpClientRequest.get("/openapi.json"))).body
+      for (const internal of ["maxLength(", "minLength(", "maxItems(", "\"int\"", "a string", "an integer", "character(s)", "decoded into", "Redacted("]) {
+        assert.notInclude(text, internal)
+      }
+      const document = JSON.parse(text)
+      assert.deepStrictEqual(document.components.schemas.CreateUser.properties.password, { type: "string", maxLength: 256 })
+      assert.deepStrictEqual(document.components.schemas.DateTimeUtc, { type: "string", format: "date-time" })
+      const list = document.paths["/api/admin/users"].get.parameters
+      assert.deepStrictEqual(list.find((one: any) => one.name === "limit").schema, { type: "integer", minimum: 1, maximum: 100 })
+      assert.deepStrictEqual(list.find((one: any) => one.name === "offset").schema, { type: "integer", minimum: 0 })
+      const id = document.paths["/api/admin/users/{id}"].get.parameters[0]
+      assert.deepStrictEqual(id.schema, { type: "string", description: "A user's id", minLength: 1, maxLength: 64 })
+    }))
+
+  it.effect("gives each error an example in each format: what that format sends for it, and nothing else", () =>
+    Effect.gen(function*() {
+      const document = yield* spec
+      const get = document.paths["/api/admin/users/{id}"].get.responses["404"].content
+      assert.deepStrictEqual(Object.keys(get), ["application/json", "application/problem+json"])
+      assert.deepStrictEqual(get["application/json"].examples.user_not_found.value, {
+        error: "user_not_found",
+        error_description: "User not found",
+        request_id: "req_4bf92f3577b34da6a3ce929d0e0e4736",
+        user_id: "example"
+      })
+      assert.deepStrictEqual(get["application/problem+json"].examples.user_not_found.value, {
+        type: "/errors/user_not_found",
+        title: "User not found",
+        status: 404,
+        detail: "User not found",
+        code: "user_not_found",
+        request_id: "req_4bf92f3577b34da6a3ce929d0e0e4736",
+        user_id: "example"
+      })
+      const create = document.paths["/api/admin/users"].post.responses
+      assert.deepStrictEqual(create["422"].content["application/json"].examples.validation_error.value.details, {
+        email: "email is required"
+      })
+      assert.deepStrictEqual(create["429"].content["application/json"].examples.rate_limit_exceeded.value.retry_after, 1)
+      let examples = 0
+      for (const operations of Object.values<any>(document.paths)) {
+        for (const operation of Object.values<any>(operations)) {
+          for (const [status, response] of Object.entries<any>(operation.responses)) {
+            if (Number(status) < 400) continue
+            for (const [contentType, media] of Object.entries<any>(response.content)) {
+              const codes = (media.schema.oneOf ?? [media.schema]).map((one: any) =>
+                (one.properties.error?.const ?? one.properties.code?.const) as string
+              )
+              const where = `${operation.operationId} ${status} ${contentType}`
+              assert.deepStrictEqual(Object.keys(media.examples), codes, where)
+              for (const [code, { value }] of Object.entries<any>(media.examples)) {
+                OpenApiDocument.checkSchema(document, media.schema, value, `${where} ${code}'s example`)
+                const members = Object.keys(value)
+                assert.notInclude(members, "debug", where)
+                assert.notInclude(members, "instance", where)
+                if (status !== "429" && status !== "503") assert.notInclude(members, "retry_after", where)
+                const fieldErrors = contentType === "application/json" ? "details" : "errors"
+                if (code !== "validation_error") assert.notInclude(members, fieldErrors, `${where} ${code}`)
+                examples++
+              }
+            }
+          }
+        }
+      }
+      assert.isAbove(examples, 0)
+    }), 60_000)
+
+  it.effect("passes an OpenAPI 3.1 validator of another party, in every format", () =>
+    Effect.gen(function*() {
+      const served = yield* spec
+      const documents = [
+        served,
+        ...BuiltinFormats.all.map((format) =>
+          OpenApiDocs.make(AdminApi, ErrataConfig.resolve({ format }), { rateLimited: true, idempotent: true, ...documentInfo })
+        )
+      ]
+      for (const document of documents) {
+        const result = yield* Effect.promise(() => new Validator().validate(document))
+        assert.isTrue(result.valid, JSON.stringify(result.errors)?.slice(0, 2000))
+      }
+    }), 60_000)
+
+  it.effect("sends the docs page and the document compressed, with an ETag a repeat load revalidates", () =>
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const fetch = (path: string, headers: Record<string, string>) =>
+        Effect.scoped(Effect.flatMap(client.execute(HttpClientRequest.get(path).pipe(HttpClientRequest.setHeaders(headers))), (response) =>
+          Effect.map(response.arrayBuffer, (body) => ({ status: response.status, headers: response.headers, body: Buffer.from(body) }))))
+      for (const path of ["/docs", "/openapi.json"]) {
+        const plain = yield* fetch(path, {})
+        assert.strictEqual(plain.status, 200)
+        assert.isUndefined(plain.headers["content-encoding"])
+        assert.strictEqual(plain.headers["cache-control"], "no-cache")
+        assert.strictEqual(plain.headers["vary"], "accept-encoding")
+        for (const [accept, encoding] of [["gzip, deflate, br", "br"], ["gzip", "gzip"], ["br;q=0.5, gzip", "gzip"], ["br;q=0, gzip;q=0", undefined]] as const) {
+          const answer = yield* fetch(path, { "accept-encoding": accept })
+          assert.strictEqual(answer.headers["content-encoding"], encoding, `${path}, Accept-Encoding: ${accept}`)
+          const body = encoding === "br" ? brotliDecompressSync(answer.body) : encoding === "gzip" ? gunzipSync(answer.body) : answer.body
+          assert.isTrue(body.equals(plain.body), `${path}, Accept-Encoding: ${accept}: the same bytes`)
+          if (encoding !== undefined) assert.isBelow(answer.body.length, plain.body.length / 3)
+          const again = yield* fetch(path, { "accept-encoding": accept, "if-none-match": answer.headers["etag"]! })
+          assert.strictEqual(again.status, 304)
+          assert.strictEqual(again.body.length, 0)
+          assert.strictEqual(again.headers["etag"], answer.headers["etag"])
+        }
+      }
+    }), 60_000)
 })
 
 layer(server({ errata: { format: WireFormat.OAuthStyle } }), { excludeTestServices: true })(

@@ -1,10 +1,13 @@
 /**
- * A catalog as data (`toJson`) and as an error reference page in the style of the seed documents (`toMarkdown`).
+ * A catalog as data (`entries`, `toJson`) and as an error reference page in the style of the seed documents
+ * (`toMarkdown`). The server's error pages (`@errata/server`'s `ErrorPages`) are built from the same entries and
+ * wording, so the committed page and the served ones cannot disagree.
  *
  * @since 0.1.0
  */
 import type { Catalog } from "./Catalog.js"
-import type { RetryClass } from "./CatalogError.js"
+import type { AnyClass, RetryClass } from "./CatalogError.js"
+import type { Carries } from "./WireFormat.js"
 
 /**
  * One catalog error as data.
@@ -15,11 +18,23 @@ import type { RetryClass } from "./CatalogError.js"
 export interface Entry {
   readonly tag: string
   readonly code: string
+  readonly title: string
   readonly status: number
   readonly category: string
   readonly retry: RetryClass
   readonly description: string
   readonly resolution: string
+}
+
+/**
+ * One catalog error class as data.
+ *
+ * @since 0.1.0
+ * @category data
+ */
+export const entry = ({ metadata }: AnyClass): Entry => {
+  const { category, code, description, resolution, retry, status, tag, title } = metadata
+  return { tag, code, title, status, category, retry, description, resolution }
 }
 
 /**
@@ -30,15 +45,7 @@ export interface Entry {
  */
 export const entries = (catalog: Catalog<any>): ReadonlyArray<Entry> =>
   catalog.errors
-    .map(({ metadata: { category, code, description, resolution, retry, status, tag } }) => ({
-      tag,
-      code,
-      status,
-      category,
-      retry,
-      description,
-      resolution
-    }))
+    .map(entry)
     .sort((a, b) => a.status - b.status || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
 
 /**
@@ -55,15 +62,38 @@ const reasonPhrases: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",
   422: "Unprocessable Entity",
   429: "Too Many Requests",
+  431: "Request Header Fields Too Large",
   500: "Internal Server Error",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout"
+}
+
+/**
+ * The reason phrase of an error status (RFC 9110), or "Error" for a status it does not name.
+ *
+ * @since 0.1.0
+ * @category reference page
+ */
+export const reasonPhrase = (status: number): string => reasonPhrases[status] ?? "Error"
+
+/**
+ * How the reference pages word what a wire format's body carries (`WireFormat.Carries`).
+ *
+ * @since 0.1.0
+ * @category reference page
+ */
+export const carriesText: Record<keyof Carries, string> = {
+  fieldErrorCodes: "field-error codes",
+  fieldErrorList: "several errors on one field, in order",
+  requestIdInBody: "the request id in the body",
+  retryAfterInBody: "the retry delay in the body"
 }
 
 /**
@@ -106,7 +136,7 @@ export const toMarkdown = (catalog: Catalog<any>): string => {
     byStatus.set(entry.status, group)
   }
   for (const [status, group] of byStatus) {
-    lines.push(`## ${status} ${reasonPhrases[status] ?? "Error"}`, "")
+    lines.push(`## ${status} ${reasonPhrase(status)}`, "")
     lines.push("| Code | Description | Resolution | Category | Retryable |", "|---|---|---|---|---|")
     for (const entry of group) {
       lines.push(

@@ -14,6 +14,7 @@ describe("CatalogDocument", () => {
     assert.deepStrictEqual(entries.find((entry: { code: string }) => entry.code === "rate_limit_exceeded"), {
       tag: "RateLimitExceeded",
       code: "rate_limit_exceeded",
+      title: "Rate limit exceeded",
       status: 429,
       category: "rate_limit",
       retry: "with_backoff",

@@ -14,10 +14,11 @@
  * @since 0.1.0
  */
 import type { HttpApi, HttpApiEndpoint, HttpApiGroup } from "@effect/platform"
-import { HttpApiBuilder } from "@effect/platform"
+import { HttpApiBuilder, HttpRouter } from "@effect/platform"
 import type { Scope } from "effect"
 import { Chunk, Effect, Layer, Option } from "effect"
 import type { ErrataConfig } from "./ErrataConfig.js"
+import * as ErrorPages from "./internal/errorPages.js"
 import * as internal from "./internal/middleware.js"
 import * as RequestValidation from "./internal/requestValidation.js"
 
@@ -111,7 +112,11 @@ export const layer = <ApiId extends string, Groups extends HttpApiGroup.HttpApiG
   | R
   | HttpApiGroup.HttpApiGroup.ErrorContext<Groups>
 > =>
-  Layer.merge(
+  Layer.mergeAll(
     HttpApiBuilder.api(api),
-    HttpApiBuilder.middleware(internal.make(api)).pipe(Layer.provide(HttpApiBuilder.Router.Live))
+    HttpApiBuilder.middleware(internal.make(api)).pipe(Layer.provide(HttpApiBuilder.Router.Live)),
+    ErrorPages.layer(api).pipe(Layer.provide(HttpApiBuilder.Router.Live)),
+    // The router matches a path parameter of any length, as the middleware's route table does: past the router's
+    // default (100 characters) a documented operation would be answered `not_found` instead of its own errors.
+    HttpRouter.setRouterConfig({ maxParamLength: Number.MAX_SAFE_INTEGER })
   ) as any
