@@ -3,17 +3,19 @@
  * names another file (`file:PATH`); or PostgreSQL through `@effect/sql-pg`, when `DATABASE_URL` is a `postgres://`
  * (or `postgresql://`) URL. Both run the same migrations (`Migrations`) and the same statements.
  *
- * The service starts whatever the state of its database, and answers `database_error` while it cannot use it. A
- * database that does not answer at start is migrated once it does: the migrations are retried in the background,
- * and `Migrated` (which `/ready` waits for) is done when they are applied. On PostgreSQL the pool bounds the wait for
- * a connection and the time of a statement, so that a database that stops answering makes requests fail rather than
- * hang, and the pool connects again by itself when the database is back.
+ * The service starts whatever the state of its database, and answers with an error while it cannot use it (503
+ * `service_unavailable` where credentials must be checked, else `database_error`). A database that does not answer
+ * at start is migrated once it does: on PostgreSQL the migrations, on SQLite the opening and the migrations, are
+ * retried in the background, and `Migrated` (which `/ready` waits for) is done when they are applied. A SQLite file
+ * is used without blocking the event loop on its locks, and opened again when it is removed or replaced (`Sqlite`).
+ * On PostgreSQL the pool bounds the wait for a connection and the time of a statement, so that a database that stops
+ * answering makes requests fail rather than hang, and the pool connects again by itself when the database is back.
  */
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { NodeContext } from "@effect/platform-node"
-import { SqlClient, SqlError, Statement } from "@effect/sql"
+import { SqlClient, SqlError } from "@effect/sql"
 import { PgClient, PgMigrator } from "@effect/sql-pg"
-import { SqliteClient, SqliteMigrator } from "@effect/sql-sqlite-node"
+import { SqliteMigrator } from "@effect/sql-sqlite-node"
 import type { Scope } from "effect"
 import {
   Config,
@@ -29,16 +31,18 @@ import {
   Redacted,
   Schedule
 } from "effect"
-import { mkdirSync } from "node:fs"
-import { dirname } from "node:path"
 import * as Pg from "pg"
 import * as Migrations from "./Migrations.js"
+import * as Sqlite from "./Sqlite.js"
 
 /** A SQLite file, and how it is opened. */
 export interface SqliteOptions {
   readonly filename: string
   readonly readonly?: boolean
-  /** How long a statement waits for a lock held by another connection. Default 5 seconds. */
+  /**
+   * How long a statement, or a transaction from its start, waits for a lock held by another connection: tried again
+   * without blocking the event loop (`Sqlite`), then failed (`database_error`). Default 5 seconds.
+   */
   readonly busyTimeoutMs?: number
 }
 
@@ -89,17 +93,19 @@ export const fromUrl = (url: Redacted.Redacted<string> | undefined): Options =>
     : { filename: filenameFromUrl(url === undefined ? undefined : Redacted.value(url)) }
 
 /**
- * The database the environment names: `DATABASE_URL` (`fromUrl`) and, for PostgreSQL, `DATABASE_SCHEMA`,
- * `DATABASE_CONNECT_TIMEOUT` (default 5 seconds), `DATABASE_STATEMENT_TIMEOUT` (default 10 seconds) and
- * `DATABASE_POOL_SIZE` (default 10).
+ * The database the environment names: `DATABASE_URL` (`fromUrl`), `DATABASE_LOCK_TIMEOUT` (how long a statement
+ * waits for another connection's lock: on SQLite, default 5 seconds; on PostgreSQL, default as long as it may run)
+ * and, for PostgreSQL, `DATABASE_SCHEMA`, `DATABASE_CONNECT_TIMEOUT` (default 5 seconds),
+ * `DATABASE_STATEMENT_TIMEOUT` (default 10 seconds) and `DATABASE_POOL_SIZE` (default 10).
  */
 export const config: Config.Config<Options> = Config.all({
   url: Config.option(Config.redacted("DATABASE_URL")),
+  lockTimeout: Config.option(Config.duration("DATABASE_LOCK_TIMEOUT")),
   schema: Config.option(Config.string("DATABASE_SCHEMA")),
   connectTimeout: Config.duration("DATABASE_CONNECT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(5))),
   statementTimeout: Config.duration("DATABASE_STATEMENT_TIMEOUT").pipe(Config.withDefault(Duration.seconds(10))),
   maxConnections: Config.integer("DATABASE_POOL_SIZE").pipe(Config.withDefault(10))
-}).pipe(Config.mapOrFail(({ schema, url, ...pool }): Either.Either<Options, ConfigError.ConfigError> => {
+}).pipe(Config.mapOrFail(({ lockTimeout, schema, url, ...pool }): Either.Either<Options, ConfigError.ConfigError> => {
   const value = Option.match(url, { onNone: () => "", onSome: Redacted.value })
   if (value !== "" && !value.startsWith("file:") && !postgresUrl.test(value)) {
     return Either.left(
@@ -110,8 +116,17 @@ export const config: Config.Config<Options> = Config.all({
     return Either.left(ConfigError.InvalidData(["DATABASE_SCHEMA"], "must be a lower-case SQL name"))
   }
   const options = fromUrl(Option.getOrUndefined(url))
-  if (!isPostgres(options)) return Either.right(options)
-  return Either.right({ ...options, ...pool, ...(Option.isSome(schema) ? { schema: schema.value } : {}) })
+  if (!isPostgres(options)) {
+    return Either.right(
+      Option.isSome(lockTimeout) ? { ...options, busyTimeoutMs: Duration.toMillis(lockTimeout.value) } : options
+    )
+  }
+  return Either.right({
+    ...options,
+    ...pool,
+    ...(Option.isSome(schema) ? { schema: schema.value } : {}),
+    ...(Option.isSome(lockTimeout) ? { lockTimeout: lockTimeout.value } : {})
+  })
 }))
 
 /**
@@ -175,18 +190,14 @@ const postgresClient = (
   })
 }
 
-const sqliteClient = (
-  options: SqliteOptions
-): Layer.Layer<SqliteClient.SqliteClient | SqlClient.SqlClient, unknown> =>
-  Layer.effectDiscard(Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
-    yield* sql.unsafe(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`)
-  })).pipe(
-    Layer.provideMerge(Layer.unwrapEffect(Effect.sync(() => {
-      if (!options.readonly) mkdirSync(dirname(options.filename), { recursive: true })
-      return SqliteClient.layer({ filename: options.filename, readonly: options.readonly ?? false })
-    })))
-  )
+const sqliteOptions = (options: SqliteOptions): Sqlite.Options => ({
+  filename: options.filename,
+  readonly: options.readonly,
+  lockTimeout: Math.max(0, options.busyTimeoutMs ?? 5000)
+})
+
+const sqliteClient = (options: SqliteOptions): Layer.Layer<SqlClient.SqlClient, SqlError.SqlError> =>
+  Layer.scoped(SqlClient.SqlClient, Sqlite.client(sqliteOptions(options)))
 
 /**
  * A client of the database, with no migration: the service's, and that of a tool (or a test) that reaches the same
@@ -204,7 +215,10 @@ const createSchema = (schema: string | undefined) =>
     if (found.length === 0) yield* sql`CREATE SCHEMA IF NOT EXISTS ${sql(schema)}`
   })
 
-/** Capped at 5 seconds between attempts, jittered: instances that start together do not retry together. */
+/**
+ * The attempts to open and migrate a database that cannot be used: capped at 5 seconds apart, jittered, so that
+ * instances that start together do not retry together.
+ */
 const migrationRetries = Schedule.exponential("200 millis").pipe(
   Schedule.either(Schedule.spaced("5 seconds")),
   Schedule.jittered
@@ -232,42 +246,51 @@ const migrate = <R>(run: Effect.Effect<unknown, unknown, R>): Layer.Layer<Migrat
   )
 
 /**
- * A client whose every statement fails, for a database that could not be opened: the service stays up, and each
- * request that needs the database is answered `database_error` (or, to check credentials, `service_unavailable`).
+ * A client whose every statement fails, for a PostgreSQL the service cannot be configured for (a schema name it
+ * refuses): the service stays up, and each request that needs the database is answered `database_error` (or, to
+ * check credentials, `service_unavailable`).
  */
-const unavailable = (cause: unknown, compiler: Statement.Compiler): Layer.Layer<SqlClient.SqlClient | Migrated> =>
+const unavailable = (cause: unknown): Layer.Layer<SqlClient.SqlClient | Migrated> =>
   Layer.merge(
     Layer.effect(
       SqlClient.SqlClient,
       SqlClient.make({
         acquirer: Effect.fail(new SqlError.SqlError({ message: "The database could not be opened", cause })),
-        compiler,
+        compiler: PgClient.makeCompiler(),
         spanAttributes: []
       })
     ).pipe(Layer.provide(Reactivity.layer)),
     Layer.effect(Migrated, Deferred.make<void>())
   )
 
+/** A SQLite file opened and migrated at once if it can be, else in the background, and again if it is replaced. */
+const sqliteLayer = (options: SqliteOptions): Layer.Layer<SqlClient.SqlClient | Migrated> =>
+  Layer.scopedContext(Effect.gen(function*() {
+    const migrated = yield* Deferred.make<void>()
+    const sql = yield* Sqlite.make({
+      ...sqliteOptions(options),
+      setup: options.readonly ? Effect.void : SqliteMigrator.run({ loader: Migrations.loader }),
+      retries: migrationRetries,
+      onOpen: Deferred.succeed(migrated, undefined)
+    })
+    return Context.make(SqlClient.SqlClient, sql).pipe(Context.add(Migrated, migrated))
+  })).pipe(Layer.provide(NodeContext.layer))
+
 /**
  * A migrated client of the database; a database that cannot be opened or reached leaves the service up, answering
- * `database_error`, rather than down.
+ * with an error until it can be, rather than down.
  */
 export const layer = (options: Options): Layer.Layer<SqlClient.SqlClient | Migrated> => {
-  const migrated = isPostgres(options)
-    ? migrate(Effect.zipRight(createSchema(options.schema), PgMigrator.run({ loader: Migrations.loader }))).pipe(
-      Layer.provideMerge(postgresClient(options))
-    )
-    : migrate(options.readonly ? Effect.void : SqliteMigrator.run({ loader: Migrations.loader })).pipe(
-      Layer.provideMerge(sqliteClient(options))
-    )
-  const compiler = isPostgres(options) ? PgClient.makeCompiler() : Statement.makeCompilerSqlite()
+  if (!isPostgres(options)) return sqliteLayer(options)
+  const migrated = migrate(Effect.zipRight(createSchema(options.schema), PgMigrator.run({ loader: Migrations.loader })))
+    .pipe(Layer.provideMerge(postgresClient(options)))
   return migrated.pipe(
     Layer.provide(NodeContext.layer),
     Layer.catchAllCause((cause) =>
       Layer.unwrapEffect(
         Effect.as(
           Effect.logError("database unavailable; answering database_error", cause),
-          unavailable(cause, compiler)
+          unavailable(cause)
         )
       )
     )

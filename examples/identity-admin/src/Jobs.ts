@@ -45,6 +45,7 @@ import { JobFailure, JobResult } from "./Job.js"
 import type { Claim, Claimed, Outcome, Page } from "./JobsRepository.js"
 import { JobLost, JobsRepository, newJobId } from "./JobsRepository.js"
 import { StoredUpload, UserImport } from "./UserImport.js"
+import { onWallClock } from "./WallClock.js"
 
 export interface Options {
   /** How often an instance looks for jobs to run, besides when one is queued on it. Default 1 second. */
@@ -63,15 +64,6 @@ export class JobSettings extends Context.Reference<JobSettings>()("identity-admi
 }) {}
 
 export const layer = (options: Options): Layer.Layer<JobSettings> => Layer.succeed(JobSettings, options)
-
-/**
- * The wall clock. Leases are compared across instances, so a job's times are the wall clock's whatever clock its
- * caller runs on: a test clock would otherwise stop leases from expiring, or, moved by a day, make the worker poll
- * once per simulated second.
- */
-const wallClock = Clock.make()
-
-const onWallClock = <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.withClock(effect, wallClock)
 
 const notFound = () => new JobNotFound({ message: "The specified job was not found" })
 

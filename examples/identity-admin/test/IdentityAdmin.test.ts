@@ -264,6 +264,13 @@ describe("DATABASE_URL", () => {
       assert.deepStrictEqual(options.statementTimeout, Duration.seconds(3))
       assert.deepStrictEqual(options.connectTimeout, Duration.seconds(5))
       assert.deepStrictEqual(Either.getOrThrow(yield* read({})), { filename: "./data/errata.db" })
+      // How long a statement waits for another connection's lock, on either database.
+      assert.deepStrictEqual(
+        Either.getOrThrow(yield* read({ DATABASE_URL: "file:app.db", DATABASE_LOCK_TIMEOUT: "2 seconds" })),
+        { filename: "app.db", busyTimeoutMs: 2000 }
+      )
+      const locking = Either.getOrThrow(yield* read({ DATABASE_URL: "postgres://db/e", DATABASE_LOCK_TIMEOUT: "2 seconds" }))
+      assert.deepStrictEqual((locking as Database.PostgresOptions).lockTimeout, Duration.seconds(2))
       const refusals = [
         { DATABASE_URL: "mysql://db/errata" },
         { DATABASE_URL: "postgres://db/e", DATABASE_SCHEMA: "A b" }
