@@ -12,7 +12,7 @@ import type { Redacted } from "effect"
 import * as Passwords from "./Passwords.js"
 import { SecuritySettings } from "./Settings.js"
 import { orDatabaseError } from "./Sql.js"
-import { normalizeEmail } from "./User.js"
+import { isPrintable, normalizeEmail } from "./User.js"
 
 /** A user as credentials see it. */
 export interface Account {
@@ -71,8 +71,11 @@ export class Accounts extends Effect.Service<Accounts>()("identity-admin/Account
       Effect.gen(function*() {
         const now = yield* Clock.currentTimeMillis
         const invalid = new InvalidCredentials({ message: "Invalid email or password" })
-        const rows = yield* sql<LoginRow>`SELECT id, password_hash, status, role, locked_until FROM users
+        // An address with a control character, which no account has, is not looked up (PostgreSQL cannot compare a NUL).
+        const rows = isPrintable(email)
+          ? yield* sql<LoginRow>`SELECT id, password_hash, status, role, locked_until FROM users
           WHERE email = ${normalizeEmail(email)}`
+          : []
         const row = rows[0]
         if (row === undefined) {
           // Without a user the password is still hashed: the answer takes as long as for a wrong password.
@@ -82,12 +85,16 @@ export class Accounts extends Effect.Service<Accounts>()("identity-admin/Account
         const locked = new UserLocked({ message: "The account is locked after too many failed logins; try again later" })
         if (stateOf(row, now) === "locked") return yield* Effect.fail(locked)
         const windowStart = now - Duration.toMillis(settings.lockoutWindow)
-        const [{ failed_logins }] = yield* sql<{ failed_logins: number }>`
+        // Not counted once locked: a concurrent attempt may have locked the account (and cleared the count) since it
+        // was read, and a count started again would let one more guess be checked.
+        const counted = yield* sql<{ failed_logins: number }>`
           UPDATE users SET
             failed_logins = CASE WHEN failed_since IS NULL OR failed_since <= ${windowStart} THEN 1 ELSE failed_logins + 1 END,
             failed_since = CASE WHEN failed_since IS NULL OR failed_since <= ${windowStart} THEN ${now} ELSE failed_since END
-          WHERE id = ${row.id} RETURNING failed_logins`
-        const attempt = Number(failed_logins)
+          WHERE id = ${row.id} AND NOT (status = 'locked' AND (locked_until IS NULL OR locked_until > ${now}))
+          RETURNING failed_logins`
+        if (counted[0] === undefined) return yield* Effect.fail(locked)
+        const attempt = Number(counted[0].failed_logins)
         const lock = sql`UPDATE users SET status = 'locked', locked_until = ${now + Duration.toMillis(settings.lockoutDuration)},
           failed_logins = 0, failed_since = NULL WHERE id = ${row.id}`
         if (attempt > settings.lockoutAttempts) {
