@@ -1,15 +1,18 @@
 /**
- * Starts the identity-admin service: `pnpm start`. Configuration by environment: `PORT` (default 3000) and the
- * variables `IdentityAdmin.layerConfig` reads.
+ * Starts the identity-admin service: `pnpm start`. Configuration by environment: `PORT` (default 3000), the server's
+ * limits and shutdown grace period (`NodeServer.config`), and the variables `IdentityAdmin.layerConfig` reads.
  */
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { Logging } from "@errata/server"
+import { NodeRuntime } from "@effect/platform-node"
+import { ErrataConfig, Logging, NodeServer } from "@errata/server"
 import { Config, Layer } from "effect"
-import { createServer } from "node:http"
 import * as IdentityAdmin from "./IdentityAdmin.js"
 
+// The server is acquired before the service's layers and released after them, and it drains first: on SIGTERM or
+// SIGINT the requests in flight finish while the database is still open.
 const HttpLive = IdentityAdmin.layerConfig.pipe(
-  Layer.provide(NodeHttpServer.layerConfig(createServer, { port: Config.integer("PORT").pipe(Config.withDefault(3000)) })),
+  Layer.provide(NodeServer.layerConfig({ port: Config.integer("PORT").pipe(Config.withDefault(3000)) })),
+  // The server answers what never reaches the service (malformed requests, timeouts, shutdown) in its format.
+  Layer.provide(ErrataConfig.layerConfig()),
   Layer.provide(Logging.layerJson())
 )
 

@@ -3,8 +3,9 @@
  * framework's own — to a real HTTP request that produces it against the reference service. For each row and each
  * wire format, the request is sent (with the real client where a client can send it, else as raw HTTP decoded by the
  * built-in formats' detection), and the answer is checked: the class, the status, `X-Request-ID`, `Retry-After` on 429 and
- * 503, `WWW-Authenticate` on 401, and a body that matches the format's JSON Schema for that class. A class without
- * a row fails the test.
+ * 503, `WWW-Authenticate` on 401, and a body that matches the format's JSON Schema for that class and the schema the
+ * service's own OpenAPI document gives for that endpoint, status and content type. A class without a row fails the
+ * test.
  */
 import { HttpClient, HttpClientRequest, HttpServer } from "@effect/platform"
 import { assert, describe, it } from "@effect/vitest"
@@ -21,13 +22,13 @@ import { readFileSync } from "node:fs"
 import { connect } from "node:net"
 import { fileURLToPath } from "node:url"
 import { AdminApi } from "../src/Api.js"
-import type * as IdentityAdmin from "../src/IdentityAdmin.js"
 import { CreateUser } from "../src/User.js"
 import * as TestDatabase from "./fixtures/Database.js"
+import * as OpenApiDocument from "./fixtures/OpenApiDocument.js"
 import { pollUntil } from "./fixtures/Poll.js"
 import { recorder } from "./fixtures/Recording.js"
 import * as Upstream from "./fixtures/Upstream.js"
-import { admin, adminToken, login, service, userTokens } from "./fixtures/Service.js"
+import { admin, adminToken, login, service, type ServiceOptions, userTokens } from "./fixtures/Service.js"
 
 /** Raw answers are decoded over the whole catalog: a route outside the API declares nothing. */
 const decoder = WireFormat.detect(BuiltinFormats.all)
@@ -36,7 +37,7 @@ const adminCredentials = { clientId: admin.clientId, clientSecret: Redacted.make
 
 /** The means a row has to produce its error, against the service of the test. */
 const makeKit = Effect.gen(function*() {
-  const { last, record, send } = recorder()
+  const { last, record, send, write } = recorder()
   /** The real client, with `headers` on every request; no retries, so that each call is one request. */
   const client = (headers: Record<string, string> = {}) =>
     ErrataClient.make(AdminApi, {
@@ -48,6 +49,9 @@ const makeKit = Effect.gen(function*() {
   /** A request the client cannot send (malformed, or outside the API), decoded as a client recognises formats. */
   const raw = (request: HttpClientRequest.HttpClientRequest) =>
     Effect.flatMap(send(request), (answer) => Effect.fail(decoder.decode(answer)))
+  /** Bytes no HTTP client would send (`GET /api/nowhere`, as far as they go), decoded as `raw` decodes. */
+  const wire = (bytes: string) =>
+    Effect.flatMap(write(bytes, { method: "GET", url: "/api/nowhere" }), (answer) => Effect.fail(decoder.decode(answer)))
   const administrator = Effect.flatMap(adminToken(), bearer)
   const tokenOf = (email: string) => Effect.map(userTokens(email, password), (issued) => issued.access_token)
   /** A new user (a member unless said otherwise), and a client with the user's token. */
@@ -70,6 +74,7 @@ const makeKit = Effect.gen(function*() {
     bearer,
     ended,
     raw,
+    wire,
     administrator,
     tokenOf,
     user,
@@ -88,7 +93,7 @@ interface Row {
   /** Sends it; the effect fails with what the client decoded. */
   readonly produce: (kit: Kit) => Effect.Effect<unknown, unknown, HttpClient.HttpClient | HttpServer.HttpServer>
   /** The row needs a service of its own, with these options (made anew for each service, in the test's scope). */
-  readonly service?: Partial<IdentityAdmin.Options> | Effect.Effect<Partial<IdentityAdmin.Options>, never, Scope.Scope>
+  readonly service?: ServiceOptions | Effect.Effect<ServiceOptions, never, Scope.Scope>
   /** The endpoint answers in a format of its own, whatever the service's (the OAuth endpoints: RFC 6749's). */
   readonly answeredIn?: WireFormat.Any
 }
@@ -142,6 +147,11 @@ export const rows: ReadonlyArray<Row> = [
     error: (format) => format.envelope.malformedBody,
     request: "POST /api/admin/users with the body `{` (not JSON)",
     produce: (kit) => Effect.flatMap(withAdmin(json("POST", "/api/admin/users", "{")), kit.raw)
+  },
+  {
+    error: Errors.BadRequest,
+    request: "GET /api/nowhere with a bare CR in a header value (refused by Node's HTTP parser)",
+    produce: (kit) => kit.wire("GET /api/nowhere HTTP/1.1\r\nhost: x\r\nx-note: a\rb\r\n\r\n")
   },
   {
     error: (format) => format.envelope.validationError,
@@ -416,11 +426,17 @@ export const rows: ReadonlyArray<Row> = [
     request: `GET /api/admin/flows/flow_${zeros}`,
     produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.flows.get({ path: { id: `flow_${zeros}` as never } }))
   },
-  // 405, 409, 413, 415
+  // 405, 408, 409, 413, 415, 431
   {
     error: FrameworkErrors.MethodNotAllowed,
     request: "PATCH /api/admin/users",
     produce: (kit) => kit.raw(json("PATCH", "/api/admin/users", "{}"))
+  },
+  {
+    error: FrameworkErrors.RequestTimeout,
+    request: "GET /api/nowhere whose headers do not all arrive within ERRATA_HEADERS_TIMEOUT (1 s here)",
+    service: { server: { headersTimeout: "1 second" } },
+    produce: (kit) => kit.wire("GET /api/nowhere HTTP/1.1\r\nhost: x\r\n")
   },
   {
     error: Errors.EmailAlreadyExists,
@@ -492,6 +508,11 @@ export const rows: ReadonlyArray<Row> = [
     error: FrameworkErrors.UnsupportedMediaType,
     request: "POST /api/admin/users with Content-Type text/plain",
     produce: (kit) => Effect.flatMap(withAdmin(json("POST", "/api/admin/users", newUser("tp@example.com"), "text/plain")), kit.raw)
+  },
+  {
+    error: FrameworkErrors.RequestHeaderFieldsTooLarge,
+    request: "GET /api/nowhere with a 20 KB header (over ERRATA_MAX_HEADER_BYTES, 16 KiB by default)",
+    produce: (kit) => kit.wire(`GET /api/nowhere HTTP/1.1\r\nhost: x\r\nx-padding: ${"a".repeat(20_000)}\r\n\r\n`)
   },
   // 422
   {
@@ -685,7 +706,29 @@ const check = (row: Row, format: WireFormat.Any) =>
     if (status === 401) assert.match(recorded!.headers["www-authenticate"] ?? "", /^(Bearer|Basic) /, row.request)
     const body = JSON.parse(recorded!.body)
     Testing.checkJsonSchema((row.answeredIn ?? format).jsonSchema(expected), body, `${row.request}: the body`)
+    // The body matches what the service's own OpenAPI document says of that endpoint, status and content type.
+    // Every service has the same operations (`operations`, fetched before the row's requests); which responses
+    // each documents depends on its configuration, so that of the row's service is fetched when needed.
+    const { method, url } = recorded!.request
+    if (OpenApiDocument.operationOf(operations, method, url) === undefined) return false
+    return OpenApiDocument.assertConforms(yield* OpenApiDocument.fetch, recorded!, row.request)
   })
+
+/** The OpenAPI document of the format's shared service, for its operations. */
+let operations: OpenApiDocument.Document
+
+/**
+ * The rows answered outside the document's operations: a route beside the API, a method the path lacks, requests
+ * Node's HTTP parser refuses before any route.
+ */
+const undocumented = [
+  "GET /api/nowhere with a bare CR in a header value (refused by Node's HTTP parser)",
+  "GET /api/nowhere",
+  "PATCH /api/admin/users",
+  "GET /api/nowhere whose headers do not all arrive within ERRATA_HEADERS_TIMEOUT (1 s here)",
+  "GET /api/nowhere with a 20 KB header (over ERRATA_MAX_HEADER_BYTES, 16 KiB by default)",
+  "a third request within a minute where ERRATA_RATE_LIMIT=2"
+]
 
 /** The README's table of every code: built from the rows, so that the two cannot drift apart. */
 export const readmeTable = (): string => {
@@ -719,14 +762,18 @@ describe("Every catalog error, produced by a real request", () => {
         upstream = yield* Upstream.make()
         const options = { errata: { format, alternatives: [] }, exportUrl: upstream.url, upstreamTimeout: "500 millis" } as const
         const shared = yield* Layer.build(service(options))
+        operations = yield* Effect.provide(OpenApiDocument.fetch, shared)
+        const outside: Array<string> = []
         for (const row of rows) {
-          yield* row.service === undefined
+          const documented = yield* row.service === undefined
             ? Effect.provide(check(row, format), shared)
             : Effect.flatMap(
-              Effect.isEffect(row.service) ? row.service : Effect.succeed<Partial<IdentityAdmin.Options>>(row.service),
+              Effect.isEffect(row.service) ? row.service : Effect.succeed<ServiceOptions>(row.service),
               (options) => Effect.provide(check(row, format), service({ errata: { format, alternatives: [] }, ...options }))
             )
+          if (!documented) outside.push(row.request)
         }
+        assert.deepStrictEqual(outside, undocumented)
       }).pipe(Effect.scoped), { timeout: 120_000 })
   }
 })

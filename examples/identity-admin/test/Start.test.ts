@@ -1,47 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
 import { spawn } from "node:child_process"
-import { mkdtempSync, readFileSync, statSync } from "node:fs"
-import { createRequire } from "node:module"
+import { readFileSync, statSync } from "node:fs"
 import { createServer } from "node:net"
-import { tmpdir } from "node:os"
-import { join, resolve } from "node:path"
-import { fileURLToPath, pathToFileURL } from "node:url"
+import { resolve } from "node:path"
 import { freePort } from "../bench/freePort.js"
 import * as IdentityAdmin from "../src/IdentityAdmin.js"
-import { forProcess } from "./fixtures/Database.js"
-
-const root = fileURLToPath(new URL("../../..", import.meta.url))
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href
-
-/** A directory for a service process to start in, and a new database of the tests' kind, dropped after `test`. */
-const inDirectory = async (test: (directory: string, database: ReturnType<typeof forProcess>) => Promise<void>) => {
-  const directory = mkdtempSync(join(tmpdir(), "errata-start-"))
-  const database = forProcess(directory)
-  try {
-    await test(directory, database)
-  } finally {
-    await database.drop()
-  }
-}
-
-/**
- * `pnpm start`'s entry point, run as the README runs it, in `directory` (where a relative `./data/` is), with `env`
- * added.
- */
-const start = (directory: string, env: Record<string, string>) =>
-  spawn(process.execPath, ["--import", tsx, join(root, "examples/identity-admin/src/main.ts")], {
-    cwd: directory,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-
-/** Stops a service process, and waits until it has. */
-const stop = (child: ReturnType<typeof start>) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once("exit", () => resolve())
-    child.kill("SIGTERM")
-  })
+import { inDirectory, root, start, stop } from "./fixtures/Process.js"
 
 /** Runs one of the service's scripts as the README does; resolves with its exit code and output. */
 const script = (file: string, args: ReadonlyArray<string>, env: Record<string, string>) =>

@@ -39,8 +39,9 @@ export interface FrameworkError {
 
 /**
  * The errors a server speaking these formats answers a request to one of its endpoints with, besides the
- * endpoint's own. A request that reaches no endpoint is answered `not_found` or `method_not_allowed`, which no
- * endpoint declares.
+ * endpoint's own. A request that reaches no endpoint is answered `not_found` or `method_not_allowed`, and one the
+ * HTTP server refuses before routing it (`NodeServer` in `@errata/server`: not HTTP, too slow to arrive, headers
+ * too large) `bad_request`, `request_timeout` or `request_header_fields_too_large`, which no endpoint declares.
  *
  * @since 0.1.0
  * @category framework errors

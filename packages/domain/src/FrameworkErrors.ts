@@ -1,6 +1,7 @@
 /**
- * The errors an Errata server answers with that no seed document describes: a method a path does not have, a body
- * over the size limit, a body that is not JSON. `Catalog.builtin` is the seed errors and these.
+ * The errors an Errata server answers with that no seed document describes: a method a path does not have, a
+ * request that does not arrive in time, a body over the size limit, a body that is not JSON, a request line and
+ * headers over the size limit. `Catalog.builtin` is the seed errors and these.
  *
  * @since 0.1.0
  */
@@ -18,6 +19,22 @@ export class MethodNotAllowed extends CatalogError.Class<MethodNotAllowed>()("Me
   category: "protocol",
   description: "The endpoint does not support this HTTP method",
   resolution: "Use one of the methods listed in the Allow header"
+}) {}
+
+/**
+ * The request did not arrive in time: its headers, or the whole of it, took longer than the server waits for them.
+ * The connection is closed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RequestTimeout extends CatalogError.Class<RequestTimeout>()("RequestTimeout", {
+  code: "request_timeout",
+  status: 408,
+  category: "protocol",
+  retry: "with_backoff",
+  description: "The request did not arrive within the time the server waits for it",
+  resolution: "Send the whole request without pausing, on a new connection"
 }) {}
 
 /**
@@ -47,3 +64,20 @@ export class UnsupportedMediaType extends CatalogError.Class<UnsupportedMediaTyp
   description: "The request body's content type is not supported",
   resolution: "Send the body as application/json with a matching Content-Type header"
 }) {}
+
+/**
+ * The request line (the URL included) and headers are larger than the server's limit. The connection is closed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class RequestHeaderFieldsTooLarge extends CatalogError.Class<RequestHeaderFieldsTooLarge>()(
+  "RequestHeaderFieldsTooLarge",
+  {
+    code: "request_header_fields_too_large",
+    status: 431,
+    category: "protocol",
+    description: "The request's URL and headers are larger than the server accepts",
+    resolution: "Send a shorter URL, or fewer and smaller headers (cookies included)"
+  }
+) {}

@@ -52,7 +52,7 @@ export * as ErrataApi from "./ErrataApi.js"
 export * as Errors from "./Errors.js"
 
 /**
- * The framework's own errors: 405, 413, 415.
+ * The framework's own errors: 405, 408, 413, 415, 431.
  *
  * @since 0.1.0
  */
