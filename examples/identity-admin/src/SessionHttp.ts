@@ -2,11 +2,13 @@
  * The HTTP handlers of browser sessions: a login sets the session cookie and answers the CSRF token; a logout
  * closes the session and clears the cookie.
  */
+import { SqlClient } from "@effect/sql"
 import { Authentication as Contract } from "@errata/domain"
 import { Authentication, ErrataServer } from "@errata/server"
 import { Effect, Redacted } from "effect"
 import { Accounts } from "./Accounts.js"
 import { AdminApi } from "./Api.js"
+import { unavailableWhenDown } from "./Sql.js"
 import { SessionOpened } from "./Session.js"
 import { Sessions } from "./Sessions.js"
 import { SecuritySettings } from "./Settings.js"
@@ -17,6 +19,7 @@ export const SessionHttpLive = ErrataServer.group(AdminApi, "session", (handlers
     const accounts = yield* Accounts
     const sessions = yield* Sessions
     const settings = yield* SecuritySettings
+    const sql = yield* SqlClient.SqlClient
     return handlers
       .handle("login", ({ payload }) =>
         Effect.gen(function*() {
@@ -27,7 +30,7 @@ export const SessionHttpLive = ErrataServer.group(AdminApi, "session", (handlers
             ...(settings.secureCookies ? { secure: true } : {})
           })
           return new SessionOpened({ userId: account.id as UserId, csrfToken: opened.csrfToken })
-        }))
+        }).pipe(unavailableWhenDown(sql)))
       .handle("current", () => Contract.CurrentPrincipal)
       .handle("logout", ({ request }) =>
         Effect.gen(function*() {

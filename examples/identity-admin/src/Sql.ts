@@ -3,11 +3,27 @@
  * and told to the caller without SQL.
  */
 import type { SqlError as SqlErrors } from "@effect/sql"
-import { SqlError } from "@effect/sql"
-import { DatabaseError } from "@errata/domain/Errors"
+import { SqlClient, SqlError } from "@effect/sql"
+import { DatabaseError, ServiceUnavailable } from "@errata/domain/Errors"
 import { Cause, Effect, ParseResult } from "effect"
 
 export const databaseError = new DatabaseError({ message: "A database error occurred. Please try again later." })
+
+const databaseDown = new ServiceUnavailable({ message: "The service cannot reach its database; try again shortly", retryAfter: 1 })
+
+/**
+ * A database error while the database does not answer at all — not open yet, gone, unreachable — answered as the
+ * caller can act on it: 503 `service_unavailable` with `Retry-After`, for an endpoint that declares it, and that no
+ * credentials lookup guards (an authenticated request is refused so by `Authentication` already). The database is
+ * asked once (`SELECT 1`); one that answers keeps the `database_error`.
+ */
+export const unavailableWhenDown = (sql: SqlClient.SqlClient) =>
+<A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | ServiceUnavailable, R> =>
+  Effect.catchIf(
+    effect,
+    (error): error is Extract<E, DatabaseError> => error instanceof DatabaseError,
+    (error) => Effect.matchEffect(sql`SELECT 1`, { onFailure: () => Effect.fail(databaseDown), onSuccess: () => Effect.fail(error) })
+  )
 
 const isDatabaseFailure = (u: unknown): u is SqlErrors.SqlError | ParseResult.ParseError =>
   u instanceof SqlError.SqlError || ParseResult.isParseError(u)

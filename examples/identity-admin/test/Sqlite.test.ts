@@ -98,6 +98,12 @@ describe.skipIf(kind !== "sqlite")("the service on a SQLite file that fails", ()
       assert.strictEqual(JSON.parse(refused.body).error, "service_unavailable")
       assert.notInclude(refused.body, "SQLITE")
       assert.strictEqual(yield* onService(ready), 503)
+      // Without credentials to look up, the sign-in says the same.
+      const login = yield* onService(
+        Testing.send(json("POST", "/api/session", JSON.stringify({ email: "eve@example.com", password: "s3cretpass" })))
+      )
+      assert.strictEqual(login.status, 503, login.body)
+      assert.strictEqual(login.headers["retry-after"], "1")
 
       rmSync(filename)
       assert.strictEqual(yield* onService(pollUntil(ready, (status) => status === 200)), 200)
