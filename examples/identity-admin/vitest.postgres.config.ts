@@ -12,8 +12,14 @@ export default defineProject({
   test: {
     name: "identity-admin-postgres",
     include: postgresReachable ? ["test/**/*.test.ts"] : [],
-    // The fault test starts PostgreSQL servers of its own, whatever the project: it runs in identity-admin.
-    exclude: [...configDefaults.exclude, "test/PostgresFaults.test.ts"],
+    // The fault test starts PostgreSQL servers of its own, whatever the project: it runs in identity-admin. The
+    // docs page and the telemetry export do not depend on the database: they are checked once, there.
+    exclude: [
+      ...configDefaults.exclude,
+      "test/PostgresFaults.test.ts",
+      "test/DocsPage.test.ts",
+      "test/OpenTelemetry.test.ts"
+    ],
     env: { ERRATA_TEST_DATABASE: "postgres" }
   }
 })

@@ -13,6 +13,7 @@ import * as IdempotencyRedis from "@errata/server/IdempotencyRedis"
 import * as IdempotencySql from "@errata/server/IdempotencySql"
 import * as RateLimitRedis from "@errata/server/RateLimitRedis"
 import { Config, Duration, Effect, Layer, Option, Redacted } from "effect"
+import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { Accounts } from "./Accounts.js"
 import { AdminApi } from "./Api.js"
@@ -29,6 +30,7 @@ import { ExportsHttpLive, JobsHttpLive } from "./JobsHttp.js"
 import { JobsRepository } from "./JobsRepository.js"
 import { MaintenanceHttpLive, openInMaintenance } from "./MaintenanceHttp.js"
 import { OAuthHttpLive } from "./OAuthHttp.js"
+import * as OpenTelemetry from "./OpenTelemetry.js"
 import { Organizations } from "./Organizations.js"
 import { OrganizationsHttpLive } from "./OrganizationsHttp.js"
 import { Policies } from "./Policies.js"
@@ -79,6 +81,16 @@ export interface Options {
 /** Where the bootstrap client's generated secret is written: beside the SQLite file; on PostgreSQL, under `./data/`. */
 export const bootstrapFile = (database: Database.Options) =>
   join(Database.isPostgres(database) ? "data" : dirname(database.filename), "bootstrap-client.env")
+
+/** What the OpenAPI document and the docs page call the service: its name, its package's version, what it does. */
+export const documentInfo = {
+  title: "Identity Admin API",
+  version: (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+    .version,
+  description: "Users, OAuth clients, sessions, organizations, roles, policies, authentication flows and bulk jobs " +
+    "(seed 004's identity-admin API). Every error is a documented catalog error, in the wire format the server is " +
+    "configured with; `Accept: application/problem+json` asks for RFC 9457 instead."
+}
 
 /** The service's own services, on one database. */
 const services = (
@@ -184,7 +196,7 @@ const serve = (
 ) =>
   HttpApiBuilder.serve().pipe(
     HttpServer.withLogAddress,
-    Layer.provide(OpenApiDocs.layer(AdminApi)),
+    Layer.provide(OpenApiDocs.layer(AdminApi, documentInfo)),
     Layer.provide(ErrataServer.layer(AdminApi).pipe(Layer.provide(handlers))),
     Layer.provide(Layer.mergeAll(
       Admission.layer({
@@ -209,7 +221,8 @@ export const layer = (options: Options) =>
  * first — `ERRATA_IDEMPOTENCY_TTL`, `ERRATA_MAX_CONCURRENT` — default 256 requests in flight; 0 turns the bound off —
  * and `ERRATA_MAINTENANCE`), `DATABASE_URL` and the other variables of `Database.config`, `ERRATA_RATE_LIMIT`
  * (default 600 per minute per client; 0 turns it off), `REDIS_URL`, `REDIS_PREFIX` (default `errata:`),
- * `ERRATA_EXPORT_URL` (where exports are delivered) and `ERRATA_UPSTREAM_TIMEOUT` (default 10 seconds).
+ * `ERRATA_EXPORT_URL` (where exports are delivered) and `ERRATA_UPSTREAM_TIMEOUT` (default 10 seconds). Traces and
+ * metrics are exported when the standard `OTEL_*` variables ask for it (`OpenTelemetry.layerConfig`).
  */
 export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
   const limit = yield* Config.integer("ERRATA_RATE_LIMIT").pipe(Config.withDefault(600))
@@ -240,5 +253,5 @@ export const layerConfig = Layer.unwrapEffect(Effect.gen(function*() {
     ...(limit > 0 ? { rateLimit: limit } : {}),
     ...(redisUrl !== undefined ? { redisUrl } : {}),
     ...(redisPrefix !== undefined ? { redisPrefix } : {})
-  })
+  }).pipe(Layer.provide(OpenTelemetry.layerConfig()))
 }))

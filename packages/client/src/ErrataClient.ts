@@ -10,6 +10,11 @@
  * all concurrent calls (`Credentials` gets and renews tokens), and every failed call is logged once with its code, status and request id (at debug level
  * for a 4xx, which the caller handles; at warning level for a 5xx or a transport failure).
  *
+ * Every call is a span named after its endpoint (`users.get`), with a span per attempt under it (`users.get attempt`,
+ * with `http.request.resend_count` from the second on), each recording `http.response.status_code` and
+ * `errata.request_id` and, when it fails, `error.type` (the error code, or `transport_<reason>` with no answer): free
+ * without a tracer, exported with one (`@effect/opentelemetry`).
+ *
  * A request that does not match its endpoint's schema — a value of the wrong type from code the compiler did not
  * check — is a bug of the calling code: the call dies with `RequestEncodeError`, naming the endpoint and the
  * fields, without sending anything.
@@ -155,10 +160,16 @@ class DecodedResponse extends Data.TaggedError("DecodedResponse")<{
 const currentIdempotencyKey = FiberRef.unsafeMake<string | undefined>(undefined)
 
 /**
- * Whether the call's request went out, and the status of the last response it received, for errors that do not
- * carry it. A mutable cell per call, so that it is seen whichever fiber HttpApiClient reads the response in.
+ * Whether the call's request went out, the status and request id of the last response it received (for errors that
+ * do not carry them, and for spans), and how many attempts it has made. A mutable cell per call, so that it is seen
+ * whichever fiber HttpApiClient reads the response in.
  */
-const lastResponse = FiberRef.unsafeMake<{ sent: boolean; status: number }>({ sent: false, status: 0 })
+const lastResponse = FiberRef.unsafeMake<{
+  sent: boolean
+  status: number
+  requestId?: string | undefined
+  attempts: number
+}>({ sent: false, status: 0, attempts: 0 })
 
 const replayableMethods = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
@@ -200,6 +211,34 @@ const singleFlight = (refresh: Effect.Effect<void, unknown>) => {
   }
 }
 
+/** What a failed call or attempt is known by: its code (`transport_<reason>` with no answer), status and request id. */
+const outcomeOf = (error: Retry.ClientError) => ({
+  code: error instanceof TransportError
+    ? `transport_${error.reason}`
+    : error instanceof UnknownApiError.UnknownApiError
+    ? error.code ?? "unknown"
+    : CatalogError.metadataOf(error).code,
+  status: Retry.statusOf(error),
+  requestId: error instanceof TransportError ? undefined : error.requestId
+})
+
+/** A failure, on the current span (the call's or the attempt's), with OpenTelemetry's names. */
+const failedOnSpan = (error: Retry.ClientError) => {
+  const { code, requestId, status } = outcomeOf(error)
+  return Effect.annotateCurrentSpan({
+    "error.type": code,
+    ...(status !== undefined ? { "http.response.status_code": status } : {}),
+    ...(requestId !== undefined ? { "errata.request_id": requestId } : {})
+  })
+}
+
+/** The response an attempt or call ended with, on the current span. */
+const answeredOnSpan = Effect.flatMap(FiberRef.get(lastResponse), ({ requestId, status }) =>
+  Effect.annotateCurrentSpan({
+    "http.response.status_code": status,
+    ...(requestId !== undefined ? { "errata.request_id": requestId } : {})
+  }))
+
 /**
  * A client of `api`, on the `HttpClient` of the context.
  *
@@ -236,6 +275,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
           Effect.zipRight(
             Effect.map(FiberRef.get(lastResponse), (last) => {
               last.status = response.status
+              last.requestId = response.headers["x-request-id"]
             }),
             response.status < 400 ? Effect.succeed(response) : Effect.flatMap(Effect.either(response.arrayBuffer), (body) =>
               Effect.fail(
@@ -321,12 +361,22 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
             })
         )
       )
-      const refreshed = refresher === undefined ? attempt : Effect.suspend(() => {
+      const traced = Effect.flatMap(FiberRef.get(lastResponse), (last) => {
+        const resends = last.attempts++
+        return attempt.pipe(
+          Effect.tapBoth({ onFailure: failedOnSpan, onSuccess: () => answeredOnSpan }),
+          Effect.withSpan(`${name} attempt`, {
+            attributes: resends > 0 ? { "http.request.resend_count": resends } : {},
+            captureStackTrace: false
+          })
+        )
+      })
+      const refreshed = refresher === undefined ? traced : Effect.suspend(() => {
         const seen = refresher.generation()
-        return Effect.catchIf(attempt, isExpired, (expired) =>
+        return Effect.catchIf(traced, isExpired, (expired) =>
           Effect.zipRight(
             Effect.mapError(refresher.refresh(seen), () => expired),
-            attempt
+            traced
           ))
       })
 
@@ -357,26 +407,29 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         )
         return yield* retried.pipe(
           Effect.tap(() => budget.refund(drawn)),
+          Effect.tap(() => answeredOnSpan),
           Effect.locally(currentIdempotencyKey, idempotencyKey),
-          Effect.locally(lastResponse, { sent: false, status: 0 }),
+          Effect.locally(lastResponse, { sent: false, status: 0, attempts: 0 }),
           Effect.tapError((error) => {
-            const status = Retry.statusOf(error)
+            const { code, requestId, status } = outcomeOf(error)
             // A 4xx is an answer the caller's code is there to handle; a 5xx or no answer is worth a warning.
             const log = status === undefined || status >= 500 ? Effect.logWarning : Effect.logDebug
-            return log("api call failed").pipe(Effect.annotateLogs({
-              endpoint: name,
-              method: endpoint.method,
-              error_code: error instanceof TransportError
-                ? `transport_${error.reason}`
-                : error instanceof UnknownApiError.UnknownApiError
-                ? error.code ?? "unknown"
-                : CatalogError.metadataOf(error).code,
-              status: status ?? 0,
-              request_id: error instanceof TransportError ? "" : error.requestId ?? ""
-            }))
+            return log("api call failed").pipe(
+              Effect.annotateLogs({
+                endpoint: name,
+                method: endpoint.method,
+                error_code: code,
+                status: status ?? 0,
+                request_id: requestId ?? ""
+              }),
+              Effect.zipRight(failedOnSpan(error))
+            )
           })
         )
-      })
+      }).pipe(Effect.withSpan(name, {
+        attributes: { "http.request.method": endpoint.method, "url.template": endpoint.path },
+        captureStackTrace: false
+      }))
     }
 
     const declaredBy = Catalog.declaredBy(api)

@@ -52,6 +52,14 @@ export * as Idempotency from "./Idempotency.js"
 export * as Logging from "./Logging.js"
 
 /**
+ * The Node HTTP server under an Errata server: limits on headers and on the time a request takes to arrive, Node's
+ * own refusals answered in the format, and a graceful shutdown.
+ *
+ * @since 0.1.0
+ */
+export * as NodeServer from "./NodeServer.js"
+
+/**
  * The OpenAPI document and docs page, showing the real error bodies.
  *
  * @since 0.1.0
