@@ -4,7 +4,7 @@
  */
 import { Validation } from "@errata/domain"
 import { Schema } from "effect"
-import { Role } from "./User.js"
+import { DisplayName, Role } from "./User.js"
 
 /**
  * What a token may be used for; a client asks for some of its own at `/oauth/token` (RFC 6749 §3.3). `roles:*`
@@ -54,7 +54,7 @@ export class CreatedClient extends OAuthClient.extend<CreatedClient>("CreatedCli
 
 export class CreateClient extends Schema.Class<CreateClient>("CreateClient")({
   clientId: Schema.propertySignature(ClientId).pipe(Schema.fromKey("client_id")),
-  name: Schema.Trim.pipe(Schema.minLength(1), Schema.maxLength(200)),
+  name: DisplayName,
   /** Default: every scope. */
   scopes: Schema.optional(Schema.Array(Scope)),
   /** The roles the client holds when it acts for itself. Default: none. */

@@ -14,6 +14,7 @@ import { OAuthClient } from "./Client.js"
 import * as Passwords from "./Passwords.js"
 import { isUniqueViolation, orDatabaseError } from "./Sql.js"
 import type { Role } from "./User.js"
+import { isPrintable } from "./User.js"
 
 /** A client to create. */
 export interface NewClient {
@@ -54,14 +55,17 @@ export class Clients extends Effect.Service<Clients>()("identity-admin/Clients",
 
     /**
      * The client whose id and secret these are (RFC 6749 §2.3.1). An unknown id and a wrong secret get the same
-     * answer, in the same time; a disabled client is told so only with its right secret.
+     * answer, in the same time; a disabled client is told so only with its right secret. An id with a control
+     * character, which no client has, is not looked up (PostgreSQL cannot compare a NUL).
      */
     const authenticate = (
       id: string,
       secret: Redacted.Redacted<string>
     ): Effect.Effect<OAuthClient, UnauthorizedClient | ClientDisabled | DatabaseError> =>
       Effect.gen(function*() {
-        const rows = yield* sql<ClientRow>`SELECT id, secret_hash, name, scopes, roles, disabled FROM clients WHERE id = ${id}`
+        const rows = isPrintable(id)
+          ? yield* sql<ClientRow>`SELECT id, secret_hash, name, scopes, roles, disabled FROM clients WHERE id = ${id}`
+          : []
         const row = rows[0]
         const matches = yield* Passwords.verify(secret, row?.secret_hash ?? Passwords.unmatchable)
         if (row === undefined || !matches) return yield* Effect.fail(unauthorized)

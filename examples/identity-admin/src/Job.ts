@@ -3,12 +3,15 @@
  * the rejected rows of an import and the outcome — and the upload that starts a bulk import of users.
  */
 import { HttpApiSchema } from "@effect/platform"
-import { CatalogError } from "@errata/domain"
+import { CatalogError, Validation } from "@errata/domain"
 import { Schema } from "effect"
+import { printable, printableRule } from "./User.js"
 
 export const JobId = Schema.String.pipe(
   Schema.minLength(1),
   Schema.maxLength(64),
+  printable,
+  Validation.rule(printableRule),
   Schema.brand("JobId"),
   Schema.annotations({ description: "A job's id" })
 )

@@ -4,7 +4,7 @@
  */
 import { Validation } from "@errata/domain"
 import { Schema } from "effect"
-import { UserId } from "./User.js"
+import { DisplayName, UserId } from "./User.js"
 
 export const OrganizationId = Schema.String.pipe(
   Schema.pattern(/^org_[0-9a-f]{32}$/),
@@ -15,11 +15,8 @@ export const OrganizationId = Schema.String.pipe(
 
 export type OrganizationId = typeof OrganizationId.Type
 
-/** A name of an organization, role, policy or flow: trimmed, 1 to 200 characters, unique as written. */
-export const ResourceName = Schema.Trim.pipe(
-  Schema.minLength(1),
-  Schema.maxLength(200)
-)
+/** A name of an organization, role, policy or flow, unique as written. */
+export const ResourceName = DisplayName
 
 export class Organization extends Schema.Class<Organization>("Organization")({
   id: OrganizationId,

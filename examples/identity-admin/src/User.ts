@@ -6,9 +6,24 @@ import { Validation } from "@errata/domain"
 import { InvalidEmail, InvalidPassword } from "@errata/domain/Errors"
 import { Schema } from "effect"
 
+/**
+ * Whether a text has no control character: a NUL (which PostgreSQL can neither store nor compare), a terminal
+ * escape, a line break. Ids, names and the email of a login are checked by it before any query sees them.
+ */
+export const isPrintable = (text: string) => !/\p{Cc}/u.test(text)
+
+/** The check of `isPrintable`, stated in the OpenAPI document as a pattern (the control characters are Cc). */
+export const printable = <I, R>(self: Schema.Schema<string, I, R>) =>
+  self.pipe(Schema.filter(isPrintable, { jsonSchema: { pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$" } }))
+
+/** The rule of `isPrintable`. */
+export const printableRule: Validation.Rule = { message: "must not contain control characters" }
+
 export const UserId = Schema.String.pipe(
   Schema.minLength(1),
   Schema.maxLength(64),
+  printable,
+  Validation.rule(printableRule),
   Schema.brand("UserId"),
   Schema.annotations({ description: "A user's id" })
 )
@@ -39,12 +54,18 @@ export class User extends Schema.Class<User>("User")({
 }) {}
 
 /**
- * A user's display name: trimmed, 1 to 200 characters.
+ * A name people read — of a user, an organization, a role, a policy, a flow or a client: trimmed, 1 to 200
+ * characters, none a control character (a NUL, which PostgreSQL cannot store; a terminal escape; a line break).
  */
-export const UserName = Schema.Trim.pipe(
+export const DisplayName = Schema.Trim.pipe(
   Schema.minLength(1),
-  Schema.maxLength(200)
+  Schema.maxLength(200),
+  printable,
+  Validation.rule(printableRule)
 )
+
+/** A user's display name. */
+export const UserName = DisplayName
 
 const emailFormat = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 

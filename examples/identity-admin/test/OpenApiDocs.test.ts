@@ -162,7 +162,13 @@ layer(server({ rateLimit: 600 }), { excludeTestServices: true })("OpenAPI in oau
       assert.deepStrictEqual(list.find((one: any) => one.name === "limit").schema, { type: "integer", minimum: 1, maximum: 100 })
       assert.deepStrictEqual(list.find((one: any) => one.name === "offset").schema, { type: "integer", minimum: 0 })
       const id = document.paths["/api/admin/users/{id}"].get.parameters[0]
-      assert.deepStrictEqual(id.schema, { type: "string", description: "A user's id", minLength: 1, maxLength: 64 })
+      assert.deepStrictEqual(id.schema, {
+        type: "string",
+        description: "A user's id",
+        minLength: 1,
+        maxLength: 64,
+        pattern: "^[^\\u0000-\\u001F\\u007F-\\u009F]*$"
+      })
     }))
 
   it.effect("gives each error an example in each format: what that format sends for it, and nothing else", () =>

@@ -25,10 +25,12 @@ import * as Idempotency from "../Idempotency.js"
 import { RateLimit } from "../RateLimit.js"
 import * as RequestId from "../RequestId.js"
 import * as DebugInfo from "./debugInfo.js"
+import * as NodeServer from "./nodeServer.js"
 import type { Classified } from "./failure.js"
 import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut, unavailable } from "./failure.js"
 import * as RequestValidation from "./requestValidation.js"
 import * as RouteTable from "./routeTable.js"
+import * as Telemetry from "./telemetry.js"
 
 /**
  * A request with an `Idempotency-Key`, between the middleware, which reads the key and fingerprints the request, and
@@ -108,10 +110,13 @@ const checkBody = (
 ): BodyRejected | undefined => {
   const length = request.headers["content-length"]
   if (length !== undefined && Number(length) > maxBodyBytes) return new BodyRejected({ reason: "too_large" })
-  if (endpoint === undefined || !bodyMethods.has(request.method)) return undefined
+  // An endpoint that takes no body ignores one: its operation documents no content type to refuse it for.
+  if (endpoint === undefined || endpoint.contentTypes.size === 0 || !bodyMethods.has(request.method)) return undefined
   const hasBody = (length !== undefined && length !== "0") || request.headers["transfer-encoding"] !== undefined
   const contentType = request.headers["content-type"]
-  if (hasBody && contentType !== undefined && !takes(endpoint, contentType)) {
+  // A body without a content type is taken for JSON, by an endpoint that takes JSON.
+  const taken = contentType === undefined ? endpoint.contentTypes.has("application/json") : takes(endpoint, contentType)
+  if (hasBody && !taken) {
     return new BodyRejected({ reason: "unsupported_media_type", accepted: Array.from(endpoint.contentTypes) })
   }
   return undefined
@@ -169,7 +174,7 @@ const utf8Text = (bytes: Uint8Array): string | undefined => {
 }
 
 const isJsonBody = (request: HttpServerRequest.HttpServerRequest, endpoint: RouteTable.Endpoint | undefined) => {
-  if (endpoint === undefined || !bodyMethods.has(request.method)) return false
+  if (endpoint === undefined || endpoint.contentTypes.size === 0 || !bodyMethods.has(request.method)) return false
   const contentType = request.headers["content-type"]
   return contentType === undefined || jsonType.test(contentType)
 }
@@ -279,12 +284,13 @@ const readJsonBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes
     }
     const onEnd = () => {
       stop()
-      const text = utf8Text(Buffer.concat(chunks))
+      const bytes = Buffer.concat(chunks)
+      const text = utf8Text(bytes)
       const problem = text === undefined ? "not_utf8" : jsonTextProblem(text, maxJsonDepth)
       resume(
         problem !== undefined
           ? Effect.fail(new BodyRejected({ reason: problem }))
-          : Effect.succeed(Object.create(request, { text: { value: Effect.succeed(text) } }))
+          : Effect.succeed(withJsonBody(request, text!, bytes))
       )
     }
     const onError = () => {
@@ -295,6 +301,21 @@ const readJsonBody = (request: HttpServerRequest.HttpServerRequest, maxBodyBytes
     incoming.on("end", onEnd)
     incoming.on("error", onError)
   })
+}
+
+/**
+ * The request with the JSON body the middleware read, however HttpApi reads it again: as text, as bytes, and — for a
+ * JSON type of another name, such as `application/merge-patch+json`, which HttpApi would read as bytes from a stream
+ * already consumed, waiting for ever — with `Content-Type: application/json`, so that it is parsed as JSON.
+ */
+const withJsonBody = (request: HttpServerRequest.HttpServerRequest, text: string, bytes: Buffer) => {
+  const contentType = request.headers["content-type"]
+  const named = contentType === undefined || contentType.toLowerCase().includes("application/json")
+  return Object.create(request, {
+    text: { value: Effect.succeed(text) },
+    arrayBuffer: { value: Effect.succeed(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) },
+    ...(named ? {} : { headers: { value: { ...request.headers, "content-type": "application/json" } } })
+  }) as HttpServerRequest.HttpServerRequest
 }
 
 /**
@@ -326,6 +347,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
     const idempotency = Option.getOrUndefined(yield* Effect.serviceOption(Idempotency.Idempotency))
     const errorHeaders = Option.getOrUndefined(yield* Effect.serviceOption(ErrorHeaders))
     const router = yield* HttpApiBuilder.Router
+    const telemetry = yield* Telemetry.Enabled
     const maxBodySize = Option.some(FileSystem.Size(config.maxBodyBytes))
     const timeout = Duration.toMillis(config.handlerTimeout)
     // Read at the first request, once every route has been added.
@@ -475,14 +497,17 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           }
           if (!state.timedOut && hungUp(exit.cause)) {
             yield* settle(idempotent, undefined)
-            // Nobody is left to answer, and nothing went wrong on our side: a note, not an error response.
-            yield* Effect.logInfo({
-              message: "request aborted by the caller",
-              status: 499,
-              request_id: requestId,
-              method: request.method,
-              path: RouteTable.pathOf(request.url)
-            })
+            // Nobody is left to answer, and nothing went wrong on our side: a note, not an error response. A
+            // connection the HTTP server answered and closed itself (a timeout, shutdown) was logged there.
+            if (!NodeServer.answeredByServer(request)) {
+              yield* Effect.logInfo({
+                message: "request aborted by the caller",
+                status: 499,
+                request_id: requestId,
+                method: request.method,
+                path: RouteTable.pathOf(request.url)
+              })
+            }
             return HttpServerResponse.empty({ status: 499 })
           }
           const cause = state.timedOut && Exit.isInterrupted(exit) ? Cause.fail(new RequestTimedOut()) : exit.cause
@@ -507,6 +532,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         // A request admission turned away is the server protecting itself, not failing: a warning, not an error.
         const failed = status >= 500 && ticket?.admitted !== false
         yield* (failed ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
+        if (telemetry) yield* Telemetry.failed(code, status, requestId)
 
         const debug = config.debug && DebugInfo.isRequested(request)
           ? yield* DebugInfo.make({ request: read, error, internal: failure.internal, readBody: rejected === undefined && bodyReadable })
@@ -538,7 +564,7 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         })
       })
 
-    return (app: HttpApp.Default): HttpApp.Default =>
+    const middleware = (app: HttpApp.Default): HttpApp.Default =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         if (admission === undefined) return serve(app, request, undefined)
         const ticket = admission.enter(request)
@@ -546,4 +572,11 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           ? Effect.ensuring(serve(app, request, ticket), Effect.sync(ticket.release))
           : serve(app, request, ticket)
       })
+    if (!telemetry) return middleware
+    const routeOf = (method: string, url: string) => routes?.find(method, url)?.path
+    return (app: HttpApp.Default): HttpApp.Default => {
+      const served = middleware(app)
+      return Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+        Telemetry.measured(served, request, routeOf))
+    }
   })

@@ -31,6 +31,8 @@ export interface Endpoint {
 /** A route that may serve a request: an endpoint of the API, or a route or mount beside it. */
 export interface Route {
   readonly endpoint: Endpoint | undefined
+  /** The path it was added with (`/users/:id`); none for a mount. */
+  readonly path?: string | undefined
 }
 
 /** A router's routes and mounts, for lookups. */
@@ -92,10 +94,10 @@ export const make = (router: HttpRouter.HttpRouter<any, any>, endpoints: Readonl
   const methods = new Set<string>()
   Chunk.forEach(router.routes, (route) => {
     if (route.method === "*") {
-      table.all(route.path, beside)
+      table.all(route.path, { endpoint: undefined, path: route.path })
     } else {
       const endpoint = endpoints.get(key(route.method, route.path))
-      table.on(route.method, route.path, endpoint === undefined ? beside : { endpoint })
+      table.on(route.method, route.path, { endpoint, path: route.path })
       methods.add(route.method)
     }
   })
