@@ -164,8 +164,14 @@ interface Check {
 
 const plainName = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/
 
-/** A path as written: `items[2].sku`; it stops before a member name that is not a plain name. */
-const fieldName = (path: ReadonlyArray<PropertyKey>, root: string): string => {
+/**
+ * A field's name as field errors write it: `items[2].sku`. It stops before a member name that is not a plain name
+ * (the caller's, not repeated); `root` names an empty path.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fieldName = (path: ReadonlyArray<PropertyKey>, root: string): string => {
   let name = ""
   for (const key of path) {
     if (typeof key === "number") name += `[${key}]`

@@ -75,14 +75,13 @@ const invalidInput = (format: WireFormat.Any, violations: ReadonlyArray<Validati
 }
 
 /**
- * The invalid fields of a decode error, for an input `RequestValidation` could not check (a header): named by their
- * path where it is made of plain names, without the schema's message, which may quote the value.
+ * The invalid fields of a decode error, for an input `RequestValidation` could not check (a header): named as
+ * `Validation` names fields, without the schema's message, which may quote the value.
  */
 const violationsOf = (error: HttpApiDecodeError): ReadonlyArray<Validation.Violation> => {
   const byField = new Map<string, Validation.Violation>()
   for (const issue of error.issues) {
-    const plain = issue.path.every((key) => typeof key === "number" || /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/.test(String(key)))
-    const field = plain && issue.path.length > 0 ? issue.path.map(String).join(".") : "request"
+    const field = Validation.fieldName(issue.path, "request")
     const [code, says] = issue._tag === "Missing"
       ? ["required", "is required"]
       : issue._tag === "Unexpected"
