@@ -8,7 +8,12 @@ import type { HttpApiEndpoint } from "@effect/platform"
 import { HttpApi } from "@effect/platform"
 import { CatalogError, ErrataApi, WireFormat } from "@errata/domain"
 import { BadRequest, NotFound } from "@errata/domain/Errors"
-import { MethodNotAllowed, RequestHeaderFieldsTooLarge, RequestTimeout } from "@errata/domain/FrameworkErrors"
+import {
+  ExpectationFailed,
+  MethodNotAllowed,
+  RequestHeaderFieldsTooLarge,
+  RequestTimeout
+} from "@errata/domain/FrameworkErrors"
 import { Context, Option, Schema } from "effect"
 
 /** A body an endpoint takes: its content type, how it is encoded, and its schema. */
@@ -41,19 +46,21 @@ export interface Endpoint {
 
 /**
  * What any request may be answered with besides its endpoint's errors: no route, another method, and what the HTTP
- * server refuses before routing (a malformed request, headers too large, too slow to arrive).
+ * server refuses before routing (a malformed request or CONNECT, an Expect it cannot meet, headers too large, too slow
+ * to arrive).
  */
 export const beforeRouting: ReadonlyArray<CatalogError.AnyClass> = [
   NotFound,
   MethodNotAllowed,
   BadRequest,
+  ExpectationFailed,
   RequestHeaderFieldsTooLarge,
   RequestTimeout
 ]
 
 /** The errors of the HTTP server itself, which answers in the configured format and never in an endpoint's. */
 export const serverRefusals: ReadonlySet<string> = new Set(
-  [BadRequest, RequestHeaderFieldsTooLarge, RequestTimeout].map((cls) => cls.metadata.tag)
+  [BadRequest, ExpectationFailed, RequestHeaderFieldsTooLarge, RequestTimeout].map((cls) => cls.metadata.tag)
 )
 
 const byTag = (classes: Iterable<CatalogError.AnyClass>) =>

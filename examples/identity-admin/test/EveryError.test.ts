@@ -426,7 +426,7 @@ export const rows: ReadonlyArray<Row> = [
     request: `GET /api/admin/flows/flow_${zeros}`,
     produce: (kit) => Effect.flatMap(kit.administrator, (client) => client.flows.get({ path: { id: `flow_${zeros}` as never } }))
   },
-  // 405, 408, 409, 413, 415, 431
+  // 405, 408, 409, 413, 415, 417, 431
   {
     error: FrameworkErrors.MethodNotAllowed,
     request: "PATCH /api/admin/users",
@@ -508,6 +508,15 @@ export const rows: ReadonlyArray<Row> = [
     error: FrameworkErrors.UnsupportedMediaType,
     request: "POST /api/admin/users with Content-Type text/plain",
     produce: (kit) => Effect.flatMap(withAdmin(json("POST", "/api/admin/users", newUser("tp@example.com"), "text/plain")), kit.raw)
+  },
+  {
+    error: FrameworkErrors.ExpectationFailed,
+    request: "POST /api/admin/users with Expect: 200-ok (only 100-continue is an expectation)",
+    produce: (kit) =>
+      kit.wire(
+        "POST /api/admin/users HTTP/1.1\r\nhost: x\r\nexpect: 200-ok\r\ncontent-type: application/json\r\n" +
+          "content-length: 2\r\n\r\n{}"
+      )
   },
   {
     error: FrameworkErrors.RequestHeaderFieldsTooLarge,
@@ -719,13 +728,14 @@ let operations: OpenApiDocument.Document
 
 /**
  * The rows answered outside the document's operations: a route beside the API, a method the path lacks, requests
- * Node's HTTP parser refuses before any route.
+ * the HTTP server refuses before any route.
  */
 const undocumented = [
   "GET /api/nowhere with a bare CR in a header value (refused by Node's HTTP parser)",
   "GET /api/nowhere",
   "PATCH /api/admin/users",
   "GET /api/nowhere whose headers do not all arrive within ERRATA_HEADERS_TIMEOUT (1 s here)",
+  "POST /api/admin/users with Expect: 200-ok (only 100-continue is an expectation)",
   "GET /api/nowhere with a 20 KB header (over ERRATA_MAX_HEADER_BYTES, 16 KiB by default)",
   "a third request within a minute where ERRATA_RATE_LIMIT=2"
 ]

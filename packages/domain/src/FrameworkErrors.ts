@@ -1,7 +1,7 @@
 /**
  * The errors an Errata server answers with that no seed document describes: a method a path does not have, a
- * request that does not arrive in time, a body over the size limit, a body that is not JSON, a request line and
- * headers over the size limit. `Catalog.builtin` is the seed errors and these.
+ * request that does not arrive in time, a body over the size limit, a body that is not JSON, an expectation the
+ * server cannot meet, a request line and headers over the size limit. `Catalog.builtin` is the seed errors and these.
  *
  * @since 0.1.0
  */
@@ -63,6 +63,21 @@ export class UnsupportedMediaType extends CatalogError.Class<UnsupportedMediaTyp
   category: "protocol",
   description: "The request body's content type is not supported",
   resolution: "Send the body as application/json with a matching Content-Type header"
+}) {}
+
+/**
+ * The request's `Expect` header asks for something other than `100-continue`, the only expectation HTTP/1.1 defines
+ * (RFC 9110, section 10.1.1). The connection is closed.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class ExpectationFailed extends CatalogError.Class<ExpectationFailed>()("ExpectationFailed", {
+  code: "expectation_failed",
+  status: 417,
+  category: "protocol",
+  description: "The request's Expect header asks for an expectation the server cannot meet",
+  resolution: "Send Expect: 100-continue or no Expect header"
 }) {}
 
 /**

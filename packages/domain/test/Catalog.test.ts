@@ -75,7 +75,7 @@ describe("Catalog.seed", () => {
 })
 
 describe("Catalog.builtin", () => {
-  it("adds the framework's own 405, 408, 413, 415 and 431 errors to the seed errors", () => {
+  it("adds the framework's own 405, 408, 413, 415, 417 and 431 errors to the seed errors", () => {
     const framework = Object.values(FrameworkErrors)
     assert.strictEqual(Catalog.builtin.errors.length, Catalog.seed.errors.length + framework.length)
     assert.deepStrictEqual(framework.map((cls) => [cls.metadata.code, cls.metadata.status]), [
@@ -83,6 +83,7 @@ describe("Catalog.builtin", () => {
       ["request_timeout", 408],
       ["payload_too_large", 413],
       ["unsupported_media_type", 415],
+      ["expectation_failed", 417],
       ["request_header_fields_too_large", 431]
     ])
     for (const cls of Catalog.seed.errors) assert.strictEqual(Catalog.builtin.byCode(cls.metadata.code), cls)

@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import type { CatalogError } from "@errata/domain"
 import { BuiltinFormats, WireFormat } from "@errata/domain"
 import { BadRequest, ServiceUnavailable } from "@errata/domain/Errors"
-import { RequestHeaderFieldsTooLarge, RequestTimeout } from "@errata/domain/FrameworkErrors"
+import { ExpectationFailed, RequestHeaderFieldsTooLarge, RequestTimeout } from "@errata/domain/FrameworkErrors"
 import { ErrataConfig, ErrataServer, NodeServer, Testing } from "@errata/server"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Scope } from "effect"
 import { TestApi, TestHandlers } from "./fixtures/TestServer.js"
@@ -133,6 +133,51 @@ describe("NodeServer", () => {
         yield* Scope.close(scope, Exit.void)
       }).pipe(Effect.scoped))
   }
+
+  it.live("answers an Expect it cannot meet 417, and CONNECT 400, in the format: Node would answer neither itself", () =>
+    Effect.gen(function*() {
+      const { logs, port, scope } = yield* started({})
+      const expecting = yield* Testing.connect(port)
+      yield* expecting.write(
+        "POST /people HTTP/1.1\r\nhost: x\r\nx-request-id: req_expect\r\naccept: application/problem+json\r\n" +
+          "expect: 200-ok\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+      )
+      const expectation = assertRefused(yield* expecting.answer, ExpectationFailed, WireFormat.ProblemDetails, logs)
+      assert.strictEqual(expectation.requestId, "req_expect")
+      assert.notInclude(expectation.decoded.message, "200-ok")
+      assert.deepInclude(expectation.line.annotations, { method: "POST", path: "/people", reason: "expectation" })
+      assert.strictEqual(yield* expecting.closed, "")
+
+      // 100-continue is still Node's: the interim answer, then the request's own.
+      const continuing = yield* Testing.connect(port)
+      yield* continuing.write("GET /items/known HTTP/1.1\r\nhost: x\r\nexpect: 100-continue\r\n\r\n")
+      assert.strictEqual((yield* continuing.answer).status, 100)
+      assert.strictEqual((yield* continuing.answer).status, 200)
+
+      const tunnel = yield* Testing.connect(port)
+      yield* tunnel.write("CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n")
+      const connect = assertRefused(yield* tunnel.answer, BadRequest, WireFormat.OAuthDetails, logs)
+      assert.notInclude(connect.decoded.message, "example.com")
+      assert.deepInclude(connect.line.annotations, { method: "CONNECT", reason: "connect" })
+      assert.strictEqual(yield* tunnel.closed, "")
+      yield* Scope.close(scope, Exit.void)
+    }).pipe(Effect.scoped))
+
+  it.live("answers a request that arrived whole before what Node's parser refuses on its connection, then refuses that", () =>
+    Effect.gen(function*() {
+      const { logs, port, scope } = yield* started({})
+      const connection = yield* Testing.connect(port)
+      yield* connection.write(
+        "POST /people HTTP/1.1\r\nhost: x\r\nx-request-id: req_first\r\ncontent-type: application/json\r\n" +
+          `content-length: 24\r\n\r\n{"name":"Ada","age":36}\nHELLO\r\n\r\n`
+      )
+      const first = yield* connection.answer
+      assert.strictEqual(first.status, 201, first.body)
+      assert.strictEqual(first.headers["x-request-id"], "req_first")
+      assertRefused(yield* connection.answer, BadRequest, WireFormat.OAuthDetails, logs)
+      assert.strictEqual(yield* connection.closed, "")
+      yield* Scope.close(scope, Exit.void)
+    }).pipe(Effect.scoped))
 
   it.live("takes the header limit from its options: the URL and headers together", () =>
     Effect.gen(function*() {

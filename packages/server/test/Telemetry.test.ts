@@ -1,6 +1,7 @@
-import { HttpClientRequest } from "@effect/platform"
+import { HttpApiBuilder, HttpClientRequest, HttpServer } from "@effect/platform"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { assert, layer } from "@effect/vitest"
+import { ErrataConfig, ErrataServer, NodeServer, Testing } from "@errata/server"
 import * as Telemetry from "@errata/server/Telemetry"
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api"
 import type { DataPoint, Histogram } from "@opentelemetry/sdk-metrics"
@@ -12,7 +13,7 @@ import {
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Effect, Layer, Metric, Schedule } from "effect"
-import { json, send, testServer } from "./fixtures/TestServer.js"
+import { json, send, TestApi, TestHandlers, testServer } from "./fixtures/TestServer.js"
 
 const spans = new InMemorySpanExporter()
 const metrics = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
@@ -165,4 +166,60 @@ layer(Plain, { excludeTestServices: true })("Telemetry off (the default)", (it) 
       const states = (snapshot: typeof before) => snapshot.map(({ metricState }) => metricState)
       assert.deepStrictEqual(states(counted()), states(before))
     }))
+})
+
+const nodeSpans = new InMemorySpanExporter()
+const nodeMetrics = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+const nodeReader = new PeriodicExportingMetricReader({ exporter: nodeMetrics, exportIntervalMillis: 3_600_000 })
+
+/** The test API on `NodeServer`, whose own answers (to what Node's parser refuses) are written outside any request. */
+const OnNodeServer = HttpApiBuilder.serve().pipe(
+  Layer.provide(ErrataServer.layer(TestApi).pipe(Layer.provide(TestHandlers))),
+  Layer.provideMerge(NodeServer.layerTest()),
+  Layer.provide(ErrataConfig.layer({})),
+  Layer.provide(Testing.captureLogs([])),
+  Layer.provide(Telemetry.layer({ spanProcessor: new SimpleSpanProcessor(nodeSpans), metricReader: nodeReader }))
+)
+
+layer(OnNodeServer, { excludeTestServices: true })("Telemetry of the answers NodeServer writes itself", (it) => {
+  it.effect("gives each its own server span with the error, and counts it", () =>
+    Effect.gen(function*() {
+      const { port } = (yield* HttpServer.HttpServer).address as HttpServer.TcpAddress
+      const badRequest = { "error.type": "bad_request", "http.response.status_code": "400" }
+      const counted = Effect.map(
+        Effect.promise(async () => {
+          nodeMetrics.reset()
+          await nodeReader.forceFlush()
+          return nodeMetrics.getMetrics().flatMap((resource) => resource.scopeMetrics).flatMap((scope) => scope.metrics)
+            .filter((metric) => metric.descriptor.name === "errata.server.error_responses")
+            .flatMap((metric): ReadonlyArray<DataPoint<number>> => metric.dataPoints as Array<DataPoint<number>>)
+        }),
+        (points) => pointWith(points, badRequest)?.value ?? 0
+      )
+      const before = yield* counted
+      const sent = [
+        { bytes: "HELLO\r\n\r\n", method: undefined },
+        { bytes: "CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n", method: "CONNECT" }
+      ]
+      for (const { bytes, method } of sent) {
+        const connection = yield* Testing.connect(port)
+        yield* connection.write(bytes)
+        const answer = yield* connection.answer
+        assert.strictEqual(answer.status, 400)
+        // No request reached the app: the span is the server's own, found by the request id it answered with.
+        const span = yield* Effect.sync(() =>
+          nodeSpans.getFinishedSpans().find((span) => span.attributes["errata.request_id"] === answer.headers["x-request-id"])
+        ).pipe(
+          Effect.filterOrFail((span): span is ReadableSpan => span !== undefined, () => "no span for the answer"),
+          Effect.retry(Schedule.spaced("10 millis").pipe(Schedule.intersect(Schedule.recurs(200))))
+        )
+        assert.strictEqual(span.kind, SpanKind.SERVER)
+        assert.strictEqual(span.name, `http.server ${method ?? "HTTP"}`)
+        assert.strictEqual(span.attributes["error.type"], "bad_request")
+        assert.strictEqual(span.attributes["http.response.status_code"], 400)
+        assert.strictEqual(span.attributes["http.request.method"], method)
+        assert.strictEqual(span.status.code, SpanStatusCode.UNSET)
+      }
+      assert.strictEqual((yield* counted) - before, 2)
+    }).pipe(Effect.scoped))
 })

@@ -7,7 +7,12 @@ import { HttpServer, HttpServerRequest, HttpServerResponse } from "@effect/platf
 import { NodeHttpServer } from "@effect/platform-node"
 import type { CatalogError } from "@errata/domain"
 import { BadRequest, ServiceUnavailable } from "@errata/domain/Errors"
-import { PayloadTooLarge, RequestHeaderFieldsTooLarge, RequestTimeout } from "@errata/domain/FrameworkErrors"
+import {
+  ExpectationFailed,
+  PayloadTooLarge,
+  RequestHeaderFieldsTooLarge,
+  RequestTimeout
+} from "@errata/domain/FrameworkErrors"
 import { Effect, Runtime } from "effect"
 import type { ServerResponse } from "node:http"
 import { createServer, IncomingMessage, STATUS_CODES } from "node:http"
@@ -16,6 +21,7 @@ import { Server as NetServer } from "node:net"
 import { ErrataConfig } from "../ErrataConfig.js"
 import * as RequestId from "../RequestId.js"
 import { pathOf } from "./routeTable.js"
+import * as Telemetry from "./telemetry.js"
 
 /** The server's limits, resolved, in bytes and milliseconds. */
 export interface Limits {
@@ -81,6 +87,14 @@ const refusal = (code: string | undefined, limits: Limits, inFlight: boolean): C
   }
 }
 
+/** The answer to an `Expect` other than `100-continue` (Node would answer a bare 417). */
+const expectationFailed = new ExpectationFailed({
+  message: "The only expectation this server meets is 100-continue"
+}, true)
+
+/** The answer to `CONNECT` (Node would close the connection without one). */
+const notAProxy = new BadRequest({ message: "This server is not a proxy: CONNECT is not supported" }, true)
+
 const shuttingDown = new ServiceUnavailable({ message: "The service is shutting down; try again", retryAfter: 1 }, true)
 
 /**
@@ -90,7 +104,9 @@ const shuttingDown = new ServiceUnavailable({ message: "The service is shutting 
 export const make = (listen: ListenOptions, limits: Limits) =>
   Effect.gen(function*() {
     const config = yield* ErrataConfig
-    const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+    // The services of the serving fiber once it serves (its logger, its tracer): the answers written outside any
+    // request's fiber are logged and recorded with them.
+    let runFork = Runtime.runFork(yield* Effect.runtime<never>())
     const server = createServer({
       maxHeaderSize: limits.maxHeaderBytes,
       requestTimeout: limits.bodyTimeout,
@@ -101,13 +117,14 @@ export const make = (listen: ListenOptions, limits: Limits) =>
     const sockets = new Set<Socket>()
     /** The last request of each connection: a timeout while its body arrives after its answer has nobody to tell. */
     const lastRequest = new WeakMap<Socket, IncomingMessage>()
+    /** Connections whose next bytes Node's parser refused while a request before them is answered. */
+    const refusing = new WeakSet<Socket>()
     /** Requests the app is working on (the gate counts them), whose handlers may still need the services. */
     let working = 0
     let draining = false
     /** Called when a connection closes or a request ends while draining. */
     let settled = () => {}
 
-    const log = (fields: Record<string, unknown>) => runFork(Effect.logWarning({ message: "request failed", ...fields }))
 
     /**
      * Writes an answer to a connection whose response has not begun, and closes it. With a request in flight, the
@@ -132,13 +149,17 @@ export const make = (listen: ListenOptions, limits: Limits) =>
         socket.destroySoon()
       }
       const { code, status } = (error.constructor as CatalogError.AnyClass).metadata
-      log({
-        error_code: code,
-        status,
-        request_id: requestId,
-        ...(request !== undefined ? { method: request.method, path: pathOf(request.url ?? "") } : {}),
-        reason
-      })
+      runFork(Effect.zipRight(
+        Effect.logWarning({
+          message: "request failed",
+          error_code: code,
+          status,
+          request_id: requestId,
+          ...(request !== undefined ? { method: request.method, path: pathOf(request.url ?? "") } : {}),
+          reason
+        }),
+        Telemetry.answeredOutside(code, status, requestId, request?.method)
+      ))
     }
 
     server.on("connection", (socket: Socket) => {
@@ -157,8 +178,26 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       // The body of a request answered before it was read (a 404, a 401) still arriving: it has had its answer.
       const answeredEarly = response === undefined && lastRequest.get(socket)?.complete === false
       if (answeredEarly) return void socket.destroy()
-      answer(socket, refusal(error.code, limits, response !== undefined), response?.req, error.code ?? "client_error")
+      const reason = error.code ?? "client_error"
+      // What follows a request that arrived whole (pipelined) is refused after that request's answer, not instead of it.
+      if (response !== undefined && response.req.complete && error.code !== "ERR_HTTP_REQUEST_TIMEOUT") {
+        if (refusing.has(socket)) return
+        refusing.add(socket)
+        response.once("finish", () => {
+          if (socket.writable) answer(socket, refusal(error.code, limits, false), undefined, reason)
+          else socket.destroy()
+        })
+        return
+      }
+      answer(socket, refusal(error.code, limits, response !== undefined), response?.req, reason)
     })
+
+    server.on("checkExpectation", (request: IncomingMessage) => {
+      lastRequest.set(request.socket as Socket, request)
+      answer(request.socket as Socket, expectationFailed, request, "expectation")
+    })
+
+    server.on("connect", (request: IncomingMessage, socket: Socket) => answer(socket, notAProxy, request, "connect"))
 
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
       // Headers that completed after the server answered their connection (a headers timeout): nobody is waiting.
@@ -191,15 +230,18 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       const wire = config.formatFor(request.headers.accept).encode(shuttingDown, { requestId })
       const { "content-type": contentType, ...headers } = wire.headers
       return Effect.as(
-        Effect.logWarning({
-          message: "request failed",
-          error_code: ServiceUnavailable.metadata.code,
-          status: wire.status,
-          request_id: requestId,
-          method: request.method,
-          path: pathOf(request.url),
-          reason: "shutdown"
-        }),
+        Effect.zipRight(
+          Effect.logWarning({
+            message: "request failed",
+            error_code: ServiceUnavailable.metadata.code,
+            status: wire.status,
+            request_id: requestId,
+            method: request.method,
+            path: pathOf(request.url),
+            reason: "shutdown"
+          }),
+          Effect.whenEffect(Telemetry.failed(ServiceUnavailable.metadata.code, wire.status, requestId), Telemetry.Enabled)
+        ),
         HttpServerResponse.raw(wire.body, {
           status: wire.status,
           contentType,
@@ -270,7 +312,10 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       address: base.address,
       serve: (app, middleware) =>
         Effect.zipRight(
-          middleware === undefined ? base.serve(gate(app)) : base.serve(gate(app), middleware as never),
+          Effect.zipRight(
+            Effect.map(Effect.runtime<never>(), (runtime) => void (runFork = Runtime.runFork(runtime))),
+            middleware === undefined ? base.serve(gate(app)) : base.serve(gate(app), middleware as never)
+          ),
           // Added after the platform's own finalizer, so it runs first: the handlers are still registered, and every
           // layer the app was built on is still open, while the requests in flight finish.
           Effect.addFinalizer(() => Effect.promise(() => drained ??= drain()))

@@ -45,6 +45,25 @@ export const failed = (code: string, status: number, requestId: string): Effect.
   )
 
 /**
+ * An error response the HTTP server wrote itself, outside any request's fiber (a request Node's parser refused, or
+ * one answered at the end of the shutdown grace period): a server span of its own, named as the platform names its
+ * request spans, and the counter. Nothing when telemetry is off.
+ */
+export const answeredOutside = (
+  code: string,
+  status: number,
+  requestId: string,
+  method: string | undefined
+): Effect.Effect<void> =>
+  Effect.whenEffect(
+    Effect.withSpan(failed(code, status, requestId), `http.server ${method ?? "HTTP"}`, {
+      kind: "server",
+      attributes: method !== undefined ? { [attributes.method]: method } : {}
+    }),
+    Enabled
+  ).pipe(Effect.asVoid)
+
+/**
  * A request's response, timed: its duration in the histogram, its route and request id on the span. `routeOf` gives
  * the template of the route that serves the request (`/users/:id`), not the path, so that series stay few.
  */
