@@ -10,7 +10,7 @@
  */
 import { build } from "esbuild"
 import { spawn, spawnSync } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { createRequire } from "node:module"
 import { Agent, request } from "node:http"
 import { tmpdir } from "node:os"
@@ -25,7 +25,10 @@ if (spawnSync("valgrind", ["--version"]).status !== 0) {
 }
 
 const out = mkdtempSync(join(tmpdir(), "errata-instructions-"))
-const bundle = join(out, "servers.mjs")
+// The service reads its version from `../package.json`, beside the directory of its module.
+mkdirSync(join(out, "src"))
+copyFileSync(fileURLToPath(new URL("../package.json", import.meta.url)), join(out, "package.json"))
+const bundle = join(out, "src", "servers.mjs")
 await build({
   entryPoints: [fileURLToPath(new URL("servers.ts", import.meta.url))],
   bundle: true,

@@ -1,13 +1,16 @@
 /**
  * Rate limiting with token buckets in Redis (on `ioredis`), shared by every server that uses the same Redis and key
- * prefix. A Redis that cannot be reached lets requests through, and says so in the log. Not exported from the
- * package root: `ioredis` is an optional peer dependency, needed only here.
+ * prefix. Each instance reserves a few tokens of a key's bucket at a time and decides from them without a round trip;
+ * a bucket Redis found empty is refused here until its next token, also without one. A Redis that cannot be reached
+ * lets requests through, and says so in the log. Not exported from the package root: `ioredis` is an optional peer
+ * dependency, needed only here.
  *
  * @since 0.1.0
  */
-import * as RateLimiter from "@effect/experimental/RateLimiter"
-import { Context, Duration, Effect, Layer } from "effect"
+import type { Context } from "effect"
+import { Data, Duration, Effect, Layer } from "effect"
 import { Redis } from "ioredis"
+import * as internal from "./internal/rateLimit.js"
 import * as RateLimit from "./RateLimit.js"
 
 /**
@@ -19,100 +22,199 @@ export interface Options extends RateLimit.Options {
   readonly url: string
   /** The prefix of the store's keys. Default `errata:ratelimit:`. */
   readonly prefix?: string
+  /** How long to wait for Redis before letting a request through. Default 500 ms. */
+  readonly storeTimeout?: Duration.DurationInput
+  /**
+   * The most tokens of a key's bucket an instance reserves at once: the reservation starts at one, doubles while the
+   * key uses it up, and halves when it does not. Default 1% of the limit, at most 100, at least 1 (every request then
+   * asks Redis, and the limit is exact).
+   */
+  readonly reserve?: number
+  /** How long reserved tokens are kept; those left are given back with the next reservation. Default 1 second. */
+  readonly reserveFor?: Duration.DurationInput
 }
 
 /**
- * Takes tokens from a bucket that holds at most `limit` and gains one every `refill` milliseconds, in one step; the
- * script of `@effect/experimental`'s Redis store, whose layer makes a client of its own that no one can listen to.
- * KEYS[1]: the bucket; ARGV: tokens, refill, limit, now, overflow (1 or 0). Returns the tokens left, below zero when
- * there were too few (then nothing is taken unless overflow is 1).
+ * Takes up to ARGV[1] whole tokens from the bucket KEYS[1], in one step, after giving back ARGV[5] tokens reserved
+ * earlier and not used. The bucket holds at most `limit` tokens and gains one every `refill_ms`, continuously (kept in
+ * fractions); it expires once it would be full again. Returns { taken, whole tokens left, milliseconds until the next
+ * token, milliseconds until full }.
  */
-const tokenBucketScript = `
+const takeScript = `
 local key = KEYS[1]
-local last_refill_key = key .. ":refill"
-local tokens = tonumber(ARGV[1])
+local at_key = key .. ":at"
+local want = tonumber(ARGV[1])
 local refill_ms = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local now = tonumber(ARGV[4])
-local overflow = ARGV[5] == "1"
-local current = tonumber(redis.call("GET", key))
-local last_refill = tonumber(redis.call("GET", last_refill_key))
-
-if not current then
-  current = limit
-  last_refill = now
-  redis.call("SET", key, current)
-  redis.call("SET", last_refill_key, last_refill)
+local give_back = tonumber(ARGV[5])
+local tokens = tonumber(redis.call("GET", key))
+local at = tonumber(redis.call("GET", at_key))
+if not tokens or not at then
+  tokens = limit
+  at = now
 end
-
-local elapsed = now - last_refill
-local refill_amount = math.floor(elapsed / refill_ms)
-if refill_amount > 0 then
-  current = math.min(current + refill_amount, limit)
-  last_refill = last_refill + (refill_amount * refill_ms)
-  redis.call("SET", last_refill_key, last_refill)
+if now > at then
+  tokens = math.min(limit, tokens + (now - at) / refill_ms)
+  at = now
 end
-
-local next = current - tokens
-if next < 0 and not overflow then
-  redis.call("SET", key, current)
-  return next
+tokens = math.min(limit, tokens + give_back)
+local taken = math.min(want, math.floor(tokens))
+tokens = tokens - taken
+local full_ms = math.ceil((limit - tokens) * refill_ms)
+local next_ms = 0
+if tokens < 1 then
+  next_ms = math.ceil((1 - tokens) * refill_ms)
 end
+local ttl = math.max(1, full_ms)
+redis.call("SET", key, tostring(tokens), "PX", ttl)
+redis.call("SET", at_key, tostring(at), "PX", ttl)
+return { taken, math.floor(tokens), next_ms, full_ms }`
 
-redis.call("SET", key, next)
-return next`
-
-interface TokenBucketRedis extends Redis {
-  tokenBucket(key: string, tokens: number, refill: number, limit: number, now: number, overflow: 0 | 1): Promise<number>
+interface TakingRedis extends Redis {
+  take(
+    key: string,
+    want: number,
+    refillMillis: number,
+    limit: number,
+    now: number,
+    giveBack: number
+  ): Promise<[taken: number, left: number, nextMillis: number, fullMillis: number]>
 }
 
-const connect = (url: string): TokenBucketRedis => {
+const connect = (url: string): TakingRedis => {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000 })
-  // A failed command reaches RateLimit, which logs it with the request it lets through; without a listener ioredis
-  // would also print every failed connection attempt to stderr, outside the application's logger.
+  // A failed command reaches the limiter, which logs it; without a listener ioredis would also print every failed
+  // connection attempt to stderr, outside the application's logger.
   redis.on("error", () => {})
-  redis.defineCommand("tokenBucket", { lua: tokenBucketScript, numberOfKeys: 1 })
-  return redis as TokenBucketRedis
+  redis.defineCommand("take", { lua: takeScript, numberOfKeys: 1 })
+  return redis as TakingRedis
 }
 
-// Errata's RateLimit asks for token buckets only.
-const store = (redis: TokenBucketRedis, prefix: string): Context.Tag.Service<RateLimiter.RateLimiterStore> => ({
-  fixedWindow: () =>
-    Effect.fail(new RateLimiter.RateLimitStoreError({ message: "Errata's Redis store keeps token buckets only" })),
-  tokenBucket: ({ allowOverflow, key, limit, refillRate, tokens }) =>
-    Effect.clockWith((clock) =>
-      Effect.tryPromise({
-        try: () =>
-          redis.tokenBucket(
-            prefix + key,
-            tokens,
-            Duration.toMillis(refillRate),
-            limit,
-            clock.unsafeCurrentTimeMillis(),
-            allowOverflow ? 1 : 0
-          ),
-        catch: (cause) =>
-          new RateLimiter.RateLimitStoreError({ message: "Failed to execute tokenBucket rate limiting command", cause })
+class StoreUnavailable extends Data.TaggedError("StoreUnavailable")<{ readonly message: string; readonly cause?: unknown }> {}
+
+/** This instance's share of a key's bucket. */
+interface Reservation {
+  /** Tokens reserved and not used yet. */
+  tokens: number
+  /** Whole tokens left in the shared bucket when they were reserved. */
+  left: number
+  /** When the shared bucket would be full again. */
+  fullAt: number
+  /** Until when the reserved tokens may be used. */
+  until: number
+  /** Until when the shared bucket has no token: requests are refused without asking. */
+  emptyUntil: number
+  /** How many tokens the next reservation asks for. */
+  batch: number
+}
+
+/** Reservations are forgotten once over and spent, when there are this many. */
+const sweepAt = 10_000
+
+/** Rate limiting with buckets in Redis, reserved a few tokens at a time. */
+const make = (redis: TakingRedis, options: Options): Context.Tag.Service<RateLimit.RateLimit> => {
+  const policy = internal.policyOf(options.limit, options.window ?? "1 minute", options.policy ?? "default")
+  const prefix = options.prefix ?? "errata:ratelimit:"
+  const key = options.key ?? RateLimit.byRemoteAddress
+  const storeTimeout = options.storeTimeout ?? "500 millis"
+  const maxBatch = Math.max(1, Math.floor(options.reserve ?? Math.min(100, policy.limit / 100)))
+  const reserveFor = Duration.toMillis(Duration.decode(options.reserveFor ?? "1 second"))
+  const reservations = new Map<string, Reservation>()
+  /** While Redis does not answer, requests are let through without asking it again, until then. */
+  let downUntil = 0
+
+  const sweep = (now: number) => {
+    for (const [key, reservation] of reservations) {
+      if (reservation.until <= now && reservation.emptyUntil <= now) reservations.delete(key)
+    }
+  }
+
+  const reserve = (bucket: string, held: Reservation | undefined, now: number): Effect.Effect<RateLimit.Decision> => {
+    const expired = held !== undefined && held.until <= now
+    const giveBack = expired ? held.tokens : 0
+    const batch = held === undefined
+      ? 1
+      : !expired
+      ? Math.min(maxBatch, held.batch * 2)
+      : held.tokens > 0
+      ? Math.max(1, held.batch >> 1)
+      : held.batch
+    if (expired) held.tokens = 0
+    return Effect.tryPromise({
+      try: () => redis.take(prefix + bucket, batch, policy.refillMillis, policy.limit, now, giveBack),
+      catch: (cause) => new StoreUnavailable({ message: "Failed to execute the rate limit's take command", cause })
+    }).pipe(
+      Effect.timeoutFail({
+        duration: storeTimeout,
+        onTimeout: () => new StoreUnavailable({ message: "The rate limit store did not answer in time" })
+      }),
+      Effect.matchCauseEffect({
+        onFailure: (cause) => {
+          downUntil = Date.now() + 1000
+          return Effect.as(
+            Effect.logWarning("rate limit store unavailable; request let through", cause),
+            internal.allowAll
+          )
+        },
+        onSuccess: ([taken, left, nextMillis, fullMillis]) =>
+          Effect.sync(() => {
+            const at = Date.now()
+            let reservation = reservations.get(bucket)
+            if (reservation === undefined) {
+              if (reservations.size >= sweepAt) sweep(at)
+              reservation = { tokens: 0, left: 0, fullAt: 0, until: 0, emptyUntil: 0, batch }
+              reservations.set(bucket, reservation)
+            }
+            reservation.batch = batch
+            if (taken === 0) {
+              reservation.emptyUntil = at + nextMillis
+              return internal.denied(policy, nextMillis)
+            }
+            // Tokens reserved by requests that asked at the same time add up.
+            reservation.tokens = (reservation.until > at ? reservation.tokens : 0) + taken - 1
+            reservation.left = left
+            reservation.fullAt = at + fullMillis
+            reservation.until = at + reserveFor
+            return internal.allowed(policy, left + reservation.tokens, fullMillis)
+          })
       })
     )
-})
+  }
+
+  return {
+    options: { limit: policy.limit, policy: policy.name, windowSeconds: policy.windowSeconds },
+    check: (request) => {
+      const bucket = key(request)
+      const now = Date.now()
+      const held = reservations.get(bucket)
+      if (held !== undefined) {
+        if (now < held.emptyUntil) return internal.denied(policy, held.emptyUntil - now)
+        if (held.tokens >= 1 && now < held.until) {
+          held.tokens--
+          return internal.allowed(policy, held.left + Math.floor(held.tokens), held.fullAt - now)
+        }
+      }
+      if (now < downUntil) return internal.allowAll
+      return reserve(bucket, held, now)
+    }
+  }
+}
 
 /**
- * Rate limiting with buckets in Redis. The store is given 500 ms per request by default (`storeTimeout`).
+ * Rate limiting with buckets in Redis, on a client of its own, closed with the layer.
  *
  * @since 0.1.0
  * @category layers
  */
 export const layer = (options: Options): Layer.Layer<RateLimit.RateLimit> =>
-  RateLimit.layer({ storeTimeout: "500 millis", ...options }).pipe(
-    Layer.provide(Layer.scoped(
-      RateLimiter.RateLimiterStore,
-      Effect.map(
-        Effect.acquireRelease(
-          Effect.sync(() => connect(options.url)),
-          (redis) => Effect.sync(() => redis.disconnect())
-        ),
-        (redis) => store(redis, options.prefix ?? "errata:ratelimit:")
-      )
-    ))
+  Layer.scoped(
+    RateLimit.RateLimit,
+    Effect.map(
+      Effect.acquireRelease(
+        Effect.sync(() => connect(options.url)),
+        (redis) => Effect.sync(() => redis.disconnect())
+      ),
+      (redis) => make(redis, options)
+    )
   )

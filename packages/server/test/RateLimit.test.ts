@@ -71,6 +71,28 @@ layer(testServer({ rateLimit: RateLimit.layerMemory({ limit: 2, window: "1 minut
     }))
 })
 
+describe("Requests turned away, logged", () => {
+  it.scopedLive("one line each up to 10 a second; past that counted, and one line at the end of the second says how many", () =>
+    Effect.gen(function*() {
+      const logs: Array<Testing.LogEntry> = []
+      const server = yield* Layer.build(testServer({ rateLimit: RateLimit.layerMemory({ limit: 1, key: byApiKey }), logs }))
+      const burst = 40
+      const statuses: Array<number> = []
+      for (let i = 0; i <= burst; i++) statuses.push((yield* send(get("flood")).pipe(Effect.provide(server))).status)
+      assert.deepStrictEqual(statuses, [200, ...Array.from({ length: burst }, () => 429)])
+      const summaries = () =>
+        logs.filter((entry) => entry.message === "requests turned away, not logged one by one")
+      // The counts are logged when the second ends.
+      yield* Effect.sleep("1100 millis")
+      const lines = logs.filter((entry) => entry.message === "request failed" && entry.annotations.status === 429)
+      const counted = summaries().reduce((sum, entry) => sum + Number(entry.annotations.count), 0)
+      assert.isAtMost(lines.length, 20, "at most 10 a second, and the burst spans at most two seconds")
+      assert.isAtLeast(summaries().length, 1)
+      assert.deepInclude(summaries()[0]!.annotations, { error_code: "rate_limit_exceeded", status: 429 })
+      assert.strictEqual(lines.length + counted, burst, "every request turned away is logged or counted")
+    }))
+})
+
 describe("RateLimit with the Redis store", () => {
   if (!redisReachable) console.log(`RateLimit Redis test skipped: no Redis answers at ${redisUrl}`)
 
@@ -86,6 +108,25 @@ describe("RateLimit with the Redis store", () => {
         statuses.push((yield* send(get("dana")).pipe(Effect.provide(instance))).status)
       }
       assert.deepStrictEqual(statuses, [200, 200, 429, 429])
+    }))
+
+  it.scopedLive.skipIf(!redisReachable)("reserves tokens a few at a time, and never lets more through than the limit", () =>
+    Effect.gen(function*() {
+      const prefix = `errata:test:${process.pid}:${Date.now()}:`
+      // A limit of 400 an hour: 4 tokens reserved at most at once, and none refilled during the test.
+      const redis = () =>
+        RateLimitRedis.layer({ limit: 400, window: "1 hour", key: byApiKey, url: redisUrl, prefix, reserve: 4 })
+      const a = yield* Layer.build(testServer({ rateLimit: redis(), logs: [] }))
+      const b = yield* Layer.build(testServer({ rateLimit: redis(), logs: [] }))
+      let allowed = 0
+      for (let i = 0; i < 500; i++) {
+        const answer = yield* send(get("fay")).pipe(Effect.provide(i % 3 === 0 ? b : a))
+        if (answer.status === 200) allowed++
+        else assert.strictEqual(answer.status, 429)
+      }
+      // Tokens one instance holds are not the other's: at most a reservation each is left unused.
+      assert.isAtMost(allowed, 400)
+      assert.isAtLeast(allowed, 400 - 2 * 4)
     }))
 
   it.scopedLive("lets requests through, and logs, when Redis cannot be reached", () =>
@@ -108,7 +149,7 @@ describe("RateLimit with the Redis store", () => {
       assert.deepStrictEqual(answers.map((answer) => answer.status), [200, 200])
       assert.isTrue(logs.some((entry) =>
         entry.level === "WARN" && entry.message === "rate limit store unavailable; request let through" &&
-        entry.cause.includes("Failed to execute tokenBucket")
+        entry.cause.includes("Failed to execute the rate limit's take command")
       ))
       assert.deepStrictEqual(consoleError.mock.calls, [])
     }))

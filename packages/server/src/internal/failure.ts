@@ -99,8 +99,17 @@ const payloadTooLarge = (limit: number) =>
   answer(new PayloadTooLarge({ message: `The request body is larger than ${limit} bytes` }, trusted))
 
 /** A request over its client's rate limit. */
-export const rateLimited = (retryAfter: number): Classified =>
-  answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
+const limited = new Map<number, Classified>()
+
+/** A request over the rate limit. One answer per delay, reused (a delay is at most the limit's window). */
+export const rateLimited = (retryAfter: number): Classified => {
+  let found = limited.get(retryAfter)
+  if (found === undefined) {
+    found = answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
+    limited.set(retryAfter, found)
+  }
+  return found
+}
 
 const overloaded = new Map<number, Classified>()
 const maintenance = new Map<number, Classified>()

@@ -14,7 +14,7 @@ import {
 } from "@effect/platform"
 import { Authentication, Catalog, CatalogError, Idempotency as IdempotencyHeader, WireFormat } from "@errata/domain"
 import { Conflict, InvalidRequest, ServiceUnavailable, UnprocessableEntity } from "@errata/domain/Errors"
-import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, Fiber, FiberId, FiberRef, HashSet, Option } from "effect"
+import { Cause, Clock, Context, Data, Duration, Effect, Either, Exit, Fiber, FiberId, FiberRef, HashSet, Option, Runtime } from "effect"
 import { createHash, randomUUID } from "node:crypto"
 import { IncomingMessage } from "node:http"
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
@@ -22,12 +22,14 @@ import { Admission, type Ticket } from "../Admission.js"
 import { ErrataConfig } from "../ErrataConfig.js"
 import { ErrorHeaders } from "../ErrorHeaders.js"
 import * as Idempotency from "../Idempotency.js"
+import type { Decision as RateLimitDecision } from "../RateLimit.js"
 import { RateLimit } from "../RateLimit.js"
 import * as RequestId from "../RequestId.js"
 import * as DebugInfo from "./debugInfo.js"
 import * as NodeServer from "./nodeServer.js"
 import type { Classified } from "./failure.js"
 import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut, unavailable } from "./failure.js"
+import * as RejectionLog from "./rejectionLog.js"
 import * as RequestValidation from "./requestValidation.js"
 import * as RouteTable from "./routeTable.js"
 import * as Telemetry from "./telemetry.js"
@@ -399,7 +401,12 @@ export const make = (api: HttpApi.HttpApi.Any) =>
 
     // The platform runs a request uninterruptibly, and the router its route interruptibly: only the route (reading the
     // body, the handler) can be interrupted, by the caller hanging up or by the deadline.
-    const serve = (app: HttpApp.Default, request: HttpServerRequest.HttpServerRequest, ticket: Ticket | undefined) =>
+    const serve = (
+      app: HttpApp.Default,
+      request: HttpServerRequest.HttpServerRequest,
+      ticket: Ticket | undefined,
+      decision: RateLimitDecision | undefined
+    ) =>
       Effect.gen(function*() {
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
         routes ??= RouteTable.make(yield* router.router, endpoints)
@@ -407,7 +414,6 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         const endpoint = route?.endpoint
         const format = endpoint?.format ?? config.formatFor(request.headers.accept)
 
-        const decision = Option.isSome(rateLimit) && ticket?.admitted !== false ? yield* rateLimit.value.check(request) : undefined
         const limitHeaders = decision?.headers ?? {}
         const key = keyOf(request, endpoint)
         let failure: Classified
@@ -564,13 +570,83 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         })
       })
 
+    const runtime = yield* Effect.runtime<never>()
+    const rejections = RejectionLog.make((skipped) =>
+      Runtime.runFork(runtime)(Effect.forEach(skipped, ({ code, count, status }) =>
+        Effect.logWarning({ message: "requests turned away, not logged one by one", error_code: code, status, count }), {
+        discard: true
+      }))
+    )
+
+    /**
+     * A request turned away before routing (admission, the rate limit), answered without the work a routed request
+     * needs: no fiber, no generator, the answer encoded at once, and logged as sampled by `rejections`.
+     */
+    const turnAway = (
+      app: HttpApp.Default,
+      request: HttpServerRequest.HttpServerRequest,
+      failure: Classified,
+      ticket: Ticket | undefined,
+      decision: RateLimitDecision | undefined
+    ): HttpApp.Default => {
+      // The first request builds the route table; a caller asking for debug details gets them the usual way.
+      if (routes === undefined || (config.debug && DebugInfo.isRequested(request))) {
+        return serve(app, request, ticket, decision)
+      }
+      const requestId = RequestId.fromHeader(request.headers["x-request-id"])
+      const format = routes.find(request.method, request.url)?.endpoint?.format ?? config.formatFor(request.headers.accept)
+      const { error } = failure
+      const { code, status } = CatalogError.metadataOf(error)
+      const wire = format.encode(error, { requestId, retryAfter: 1 })
+      const { "content-type": contentType, ...headers } = wire.headers
+      const response = HttpServerResponse.raw(wire.body, {
+        status: wire.status,
+        contentType,
+        contentLength: Buffer.byteLength(wire.body),
+        headers: { ...decision?.headers, ...failure.headers, ...errorHeaders?.(error), ...headers }
+      })
+      const logged = rejections.note(code, status, Date.now())
+        ? Effect.logWarning({
+          message: "request failed",
+          error_code: code,
+          status,
+          request_id: requestId,
+          method: request.method,
+          path: RouteTable.pathOf(request.url)
+        })
+        : undefined
+      const recorded = telemetry ? Telemetry.failed(code, status, requestId) : undefined
+      const effects = logged === undefined ? recorded : recorded === undefined ? logged : Effect.zipRight(logged, recorded)
+      return effects === undefined ? Effect.succeed(response) : Effect.as(effects, response)
+    }
+
+    /** Serves a request admission let in, or turns it away as the rate limit decided. */
+    const decided = (
+      app: HttpApp.Default,
+      request: HttpServerRequest.HttpServerRequest,
+      ticket: Ticket | undefined,
+      decision: RateLimitDecision | undefined
+    ): HttpApp.Default => {
+      if (decision !== undefined && !decision.allowed) {
+        if (ticket?.admitted === true) ticket.release?.()
+        return turnAway(app, request, rateLimited(decision.retryAfter), undefined, decision)
+      }
+      return ticket?.admitted === true && ticket.release !== undefined
+        ? Effect.ensuring(serve(app, request, ticket, decision), Effect.sync(ticket.release))
+        : serve(app, request, ticket, decision)
+    }
+
     const middleware = (app: HttpApp.Default): HttpApp.Default =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
-        if (admission === undefined) return serve(app, request, undefined)
-        const ticket = admission.enter(request)
-        return ticket.admitted && ticket.release !== undefined
-          ? Effect.ensuring(serve(app, request, ticket), Effect.sync(ticket.release))
-          : serve(app, request, ticket)
+        const ticket = admission?.enter(request)
+        if (ticket !== undefined && !ticket.admitted) {
+          return turnAway(app, request, unavailable(ticket.reason, ticket.retryAfter), ticket, undefined)
+        }
+        if (Option.isNone(rateLimit)) return decided(app, request, ticket, undefined)
+        const decision = rateLimit.value.check(request)
+        return Effect.isEffect(decision)
+          ? Effect.flatMap(decision, (decision) => decided(app, request, ticket, decision))
+          : decided(app, request, ticket, decision)
       })
     if (!telemetry) return middleware
     const routeOf = (method: string, url: string) => routes?.find(method, url)?.path
