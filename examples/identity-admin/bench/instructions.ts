@@ -73,9 +73,43 @@ const load = async (port: number, path: string, n: number, headers: Record<strin
   return statuses
 }
 
+/** Waits until the server on `port` answers, while `running` says it is up. */
+const ready = async (port: number, running: () => boolean, stderr: () => string, kind: string) => {
+  for (;;) {
+    try {
+      // A request that arrives while the server listens but before its app is attached waits forever: give up on it.
+      await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2_000) })
+      return
+    } catch {
+      if (!running()) throw new Error(`${kind} did not start\n${stderr()}`)
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+}
+
+/**
+ * A token of the service on the database `env.BENCH_DATABASE`, from a server without a rate limit started for it
+ * (outside valgrind) and stopped: a server that allows a single request a minute has none left for the token endpoint.
+ */
+const tokenFor = async (env: Record<string, string>) => {
+  const port = await freePort()
+  const child = spawn(process.execPath, [bundle, "errata", String(port)], {
+    env: { ...process.env, ...env, ERRATA_RATE_LIMIT: "0" },
+    stdio: ["ignore", "ignore", "ignore"]
+  })
+  let running = true
+  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve(void (running = false))))
+  await ready(port, () => running, () => "", "errata")
+  const headers = await authorization(`http://127.0.0.1:${port}`)
+  child.kill("SIGTERM")
+  await exited
+  return headers
+}
+
 /** Instructions of a whole server process that answers `n` requests for `path`, and the statuses it answered. */
 const count = async (kind: string, env: Record<string, string>, path: string, n: number) => {
   const port = await freePort()
+  const headers = env.BENCH_DATABASE === undefined ? undefined : await tokenFor(env)
   const child = spawn(
     "valgrind",
     ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, bundle, kind, String(port)],
@@ -90,17 +124,8 @@ const count = async (kind: string, env: Record<string, string>, path: string, n:
       resolve()
     })
   )
-  for (;;) {
-    try {
-      // A request that arrives while the server listens but before its app is attached waits forever: give up on it.
-      await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2_000) })
-      break
-    } catch {
-      if (!running) throw new Error(`${kind} did not start\n${stderr}`)
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
-  }
-  const statuses = await load(port, path, n, await authorization(`http://127.0.0.1:${port}`))
+  await ready(port, () => running, () => stderr, kind)
+  const statuses = await load(port, path, n, headers ?? await authorization(`http://127.0.0.1:${port}`))
   agent.destroy()
   child.kill("SIGTERM")
   await exited
@@ -115,7 +140,10 @@ const scenarios: ReadonlyArray<readonly [name: string, kind: string, env: Record
   ["HttpApi native: unknown user (404, SQLite)", "native", {}, "/api/admin/users/usr_nobody"],
   ["errata: unknown user (404 user_not_found, SQLite)", "errata", { ERRATA_RATE_LIMIT: "0" }, "/api/admin/users/usr_nobody"],
   ["errata, rate limited: success (200 list)", "errata", { ERRATA_RATE_LIMIT: "1000000000" }, "/api/admin/users?limit=1"],
-  ["errata, rate limited: over the limit (429)", "errata", { ERRATA_RATE_LIMIT: "1" }, "/api/admin/users?limit=1"]
+  ["errata, rate limited: over the limit (429)", "errata", {
+    ERRATA_RATE_LIMIT: "1",
+    BENCH_DATABASE: join(out, "limited.db")
+  }, "/api/admin/users?limit=1"]
 ]
 
 // `pnpm bench:instructions 404` runs only the scenarios whose name contains "404".

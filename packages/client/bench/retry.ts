@@ -7,11 +7,17 @@
  *
  * Per scenario and policy it prints: calls that succeeded within the deadline, amplification (server attempts ÷
  * calls), requests sent before the server's Retry-After, the longest wait between two attempts of a call, duplicate
- * side effects, refreshes, and p50/p99 completion time.
+ * side effects, refreshes, and p50/p99 completion time: the medians over `BENCH_ROUNDS` rounds (default 3), run in
+ * an order reversed every other round (early requests and duplicates: the most of any round). Then the client's CPU
+ * time per call against plain `HttpApiClient` (the same call to the same server, measured in interleaved rounds), and
+ * Errata's targets, each beside its figure. The Effect policies run on one runtime, built once, as an application provides its layers.
+ *
+ * `BENCH_SCENARIOS=outage,overload` runs only the scenarios whose names contain one of the words (`cpu` for the CPU
+ * rows); the targets block then shows what was measured.
  */
-import { FetchHttpClient, HttpClient, HttpClientRequest } from "@effect/platform"
+import { FetchHttpClient, HttpApiClient, HttpClient, HttpClientRequest } from "@effect/platform"
 import { StandardRetryStrategy } from "@smithy/util-retry"
-import { Effect, FiberRef, Layer, Logger, LogLevel, Redacted, Ref, Schedule } from "effect"
+import { Effect, FiberRef, Layer, Logger, LogLevel, ManagedRuntime, Redacted, Ref, Schedule } from "effect"
 import ky from "ky"
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -260,6 +266,8 @@ const kyPolicy: Policy = async ({ scenario, url }) => {
 }
 
 const silent = Logger.minimumLogLevel(LogLevel.None)
+/** The services an application provides once, at its edge: each Effect policy's calls run on this runtime. */
+const runtime = ManagedRuntime.make(Layer.merge(FetchHttpClient.layer, silent))
 const callIdRef = FiberRef.unsafeMake("")
 const withCallId = HttpClient.mapRequestEffect((request: HttpClientRequest.HttpClientRequest) =>
   Effect.map(FiberRef.get(callIdRef), (id) => HttpClientRequest.setHeader(request, "x-call-id", id))
@@ -287,14 +295,14 @@ const effectPolicy: Policy = async ({ scenario, url }) => {
         ))._tag === "Right"
       }
       return false
-    }).pipe(Effect.timeout(deadlineMs), Effect.orElseSucceed(() => false), Effect.provide(FetchHttpClient.layer))
-    return Effect.runPromise(program)
+    }).pipe(Effect.timeout(deadlineMs), Effect.orElseSucceed(() => false))
+    return runtime.runPromise(program)
   }
 }
 
 const errataPolicy: Policy = async ({ scenario, url }) => {
   const token = await Effect.runPromise(Ref.make("t0"))
-  const client = await Effect.runPromise(
+  const client = await runtime.runPromise(
     ErrataClient.make(UsersApi, {
       baseUrl: url,
       retry: { deadline: deadlineMs },
@@ -309,7 +317,7 @@ const errataPolicy: Policy = async ({ scenario, url }) => {
             Effect.map(Ref.get(token), (value) => HttpClientRequest.setHeader(request, "authorization", `Bearer ${value}`))
           )
         )
-    }).pipe(Effect.provide(FetchHttpClient.layer))
+    })
   )
   const payload = new CreateUser({ email: "a@b.co", name: "A", password: Redacted.make("s3cretpass") })
   const id = UserId.make("usr_1")
@@ -317,13 +325,12 @@ const errataPolicy: Policy = async ({ scenario, url }) => {
     ? client.users.get({ path: { id } })
     : client.users.create({ payload })
   return (callId) =>
-    Effect.runPromise(
+    runtime.runPromise(
       send.pipe(
         Effect.as(true),
         Effect.timeout(deadlineMs),
         Effect.orElseSucceed(() => false),
-        Effect.locally(callIdRef, callId),
-        Effect.provide(Layer.merge(FetchHttpClient.layer, silent))
+        Effect.locally(callIdRef, callId)
       )
     )
 }
@@ -488,24 +495,194 @@ const fresh = (): Stats => ({
   notBefore: new Map(),
   longestWait: 0
 })
+const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+/** `BENCH_ROUNDS`: how many times each policy runs each scenario (default 3); the figures are medians. */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3)
+/** `BENCH_SCENARIOS=outage,overload`: only the scenarios whose names contain one of these words. */
+const only = process.env.BENCH_SCENARIOS?.split(",").map((word) => word.trim().toLowerCase()).filter((word) => word !== "")
+const selected = (name: string) => only === undefined || only.some((word) => name.toLowerCase().includes(word))
+interface Row {
+  readonly success: number
+  readonly amplification: number
+  readonly early: number
+  readonly duplicates: number
+  readonly p50: number
+}
+const results = new Map<string, Map<string, Row>>()
 for (const scenario of scenarios(() => current)) {
+  if (!selected(scenario.name)) continue
+  const rows = new Map<string, Row>()
+  results.set(scenario.name, rows)
   console.log(`${scenario.name} — ${scenario.calls} calls, ${
     scenario.arrivalEveryMs === undefined ? `${scenario.concurrency} at a time` : `one every ${scenario.arrivalEveryMs} ms`
   }`)
   console.log("  policy                   success   ampl.  early  longest wait  dup.  refreshes  p50 ms  p99 ms")
-  for (const [name, policy] of policies) {
-    current = fresh()
-    const { durations, successes } = await run(scenario, policy, current)
+  // Every policy runs the scenario `rounds` times, in an order reversed every other round, so that none always
+  // meets it first (cold); each figure is the median over the rounds.
+  const samples = new Map<string, Array<Row & { readonly longestWait: number; readonly refreshes: number; readonly p99: number }>>(
+    policies.map(([name]) => [name, []])
+  )
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, policy] of round % 2 === 0 ? policies : [...policies].reverse()) {
+      current = fresh()
+      const { durations, successes } = await run(scenario, policy, current)
+      samples.get(name)!.push({
+        success: (100 * successes) / scenario.calls,
+        amplification: current.attempts / scenario.calls,
+        early: current.early,
+        duplicates: current.duplicates,
+        p50: percentile(durations, 0.5),
+        p99: percentile(durations, 0.99),
+        longestWait: current.longestWait,
+        refreshes: current.refreshes
+      })
+    }
+  }
+  for (const [name] of policies) {
+    const of = samples.get(name)!
+    const mid = (pick: (row: typeof of[number]) => number) => median(of.map(pick))
+    const row: Row = {
+      success: mid((r) => r.success),
+      amplification: mid((r) => r.amplification),
+      early: Math.max(...of.map((r) => r.early)),
+      duplicates: Math.max(...of.map((r) => r.duplicates)),
+      p50: mid((r) => r.p50)
+    }
+    rows.set(name, row)
     console.log(
-      `  ${name.padEnd(24)} ${((100 * successes) / scenario.calls).toFixed(1).padStart(6)}%  ${
-        (current.attempts / scenario.calls).toFixed(2).padStart(5)
-      }  ${String(current.early).padStart(5)}  ${String(current.longestWait).padStart(9)} ms  ${
-        String(current.duplicates).padStart(4)
-      }  ${String(current.refreshes).padStart(9)}  ${String(percentile(durations, 0.5)).padStart(6)}  ${
-        String(percentile(durations, 0.99)).padStart(6)
-      }`
+      `  ${name.padEnd(24)} ${row.success.toFixed(1).padStart(6)}%  ${row.amplification.toFixed(2).padStart(5)}  ${
+        String(row.early).padStart(5)
+      }  ${String(mid((r) => r.longestWait)).padStart(9)} ms  ${String(row.duplicates).padStart(4)}  ${
+        String(mid((r) => r.refreshes)).padStart(9)
+      }  ${String(row.p50).padStart(6)}  ${String(mid((r) => r.p99)).padStart(6)}`
     )
   }
   console.log("")
 }
+
+// -----------------------------------------------------------------------------
+// CPU per call: the Errata client against plain HttpApiClient, same server, same call
+// -----------------------------------------------------------------------------
+
+const cpuPerCall = async () => {
+  const reply = JSON.stringify(user)
+  const server = createServer((request, response) => {
+    request.resume()
+    request.on("end", () => response.writeHead(200, { "content-type": "application/json" }).end(reply))
+  })
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  try {
+    const plain = await runtime.runPromise(HttpApiClient.make(UsersApi, { baseUrl: url }))
+    const errata = await runtime.runPromise(ErrataClient.make(UsersApi, { baseUrl: url }))
+    const id = UserId.make("usr_1")
+    const clients: ReadonlyArray<[string, () => Promise<unknown>]> = [
+      ["plain HttpApiClient", () => runtime.runPromise(plain.users.get({ path: { id } }))],
+      ["errata", () => runtime.runPromise(errata.users.get({ path: { id } }))]
+    ]
+    const calls = 400
+    const measure = async (call: () => Promise<unknown>) => {
+      const start = process.cpuUsage()
+      for (let i = 0; i < calls; i++) await call()
+      const { system, user } = process.cpuUsage(start)
+      return (system + user) / 1000 / calls
+    }
+    for (const [, call] of clients) await measure(call)
+    const samples = clients.map(() => [] as Array<number>)
+    // Interleaved rounds, in alternating order: both meet the same machine.
+    for (let round = 0; round < 11; round++) {
+      const order = round % 2 === 0 ? [0, 1] : [1, 0]
+      for (const index of order) samples[index]!.push(await measure(clients[index]![1]))
+    }
+    return { plain: median(samples[0]!), errata: median(samples[1]!), calls, rounds: 11 }
+  } finally {
+    server.close()
+  }
+}
+
+const cpu = selected("cpu per call") ? await cpuPerCall() : undefined
+if (cpu !== undefined) {
+  console.log(`client CPU per call — the same GET to the same loopback server, ${cpu.calls} sequential calls a round, median of ${cpu.rounds} interleaved rounds`)
+  console.log(`  plain HttpApiClient      ${cpu.plain.toFixed(3)} ms`)
+  console.log(`  errata                   ${cpu.errata.toFixed(3)} ms   ÷ plain ${(cpu.errata / cpu.plain).toFixed(2)}`)
+  console.log("")
+}
+
+// -----------------------------------------------------------------------------
+// Targets: Errata's figures, each beside its target
+// -----------------------------------------------------------------------------
+
+const targets: Array<[string, string, boolean]> = []
+const rowOf = (scenario: string, policy = "errata") => results.get(scenario)?.get(policy)
+const percent = (value: number) => `${value.toFixed(1)} %`
+const outage = rowOf("full outage for 2 s, then recovery")
+if (outage) {
+  targets.push([
+    "full outage for 2 s",
+    `success ${percent(outage.success)} (≥ 95 %), amplification ${outage.amplification.toFixed(2)} (≤ 1.15)`,
+    outage.success >= 95 && outage.amplification <= 1.15
+  ])
+}
+const overload = rowOf("overload: 503 above 10 in flight")
+if (overload) {
+  targets.push([
+    "overload",
+    `success ${percent(overload.success)} (≥ 95 %), amplification ${overload.amplification.toFixed(2)} (≤ 1.20)`,
+    overload.success >= 95 && overload.amplification <= 1.2
+  ])
+}
+const expired = rowOf("500 concurrent calls, expired token")
+const smithy = rowOf("500 concurrent calls, expired token", "@smithy/util-retry")
+if (expired && smithy) {
+  targets.push([
+    "500 calls, expired token",
+    `p50 ${expired.p50} ms (≤ 1.5 × @smithy/util-retry's ${smithy.p50} ms = ${Math.round(1.5 * smithy.p50)} ms)`,
+    expired.p50 <= 1.5 * smithy.p50
+  ])
+}
+if (cpu !== undefined) {
+  targets.push([
+    "CPU per call ÷ plain",
+    `${(cpu.errata / cpu.plain).toFixed(2)} (≤ 1.2): ${cpu.errata.toFixed(3)} ms against ${cpu.plain.toFixed(3)} ms`,
+    cpu.errata / cpu.plain <= 1.2
+  ])
+}
+const random = rowOf("10% random 503s")
+if (random) {
+  targets.push([
+    "10% random 503s",
+    `success ${percent(random.success)} (100 %), amplification ${random.amplification.toFixed(2)} (≤ 1.15)`,
+    random.success === 100 && random.amplification <= 1.15
+  ])
+}
+const throttled = rowOf("token bucket 429 with Retry-After")
+if (throttled) {
+  targets.push([
+    "429 with Retry-After",
+    `success ${percent(throttled.success)} (100 %), early requests ${throttled.early} (0)`,
+    throttled.success === 100 && throttled.early === 0
+  ])
+}
+const hostile = rowOf("hostile Retry-After (86400, past date, garbage)")
+if (hostile) {
+  // A third of the calls are told to wait a day: they fail at once, with the typed error; the others succeed.
+  targets.push([
+    "hostile Retry-After",
+    `success ${percent(hostile.success)} (66.7 %: the calls told 86400 s fail at once), early requests ${hostile.early} (0)`,
+    Math.abs(hostile.success - 200 / 3) < 0.1 && hostile.early === 0
+  ])
+}
+const committed = rowOf("committed POST, connection reset")
+if (committed) {
+  targets.push([
+    "committed POST",
+    `success ${percent(committed.success)} (100 %), duplicates ${committed.duplicates} (0)`,
+    committed.success === 100 && committed.duplicates === 0
+  ])
+}
+if (targets.length > 0) {
+  console.log("targets (errata)")
+  for (const [name, figures, met] of targets) console.log(`  ${name.padEnd(26)} ${figures} — ${met ? "met" : "NOT MET"}`)
+}
+await runtime.dispose()
 process.exit(0)

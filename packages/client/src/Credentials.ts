@@ -110,8 +110,12 @@ export const make = (options: Options): Effect.Effect<Credentials, never, HttpCl
       return response.accessToken
     })
 
-    const token = lock.withPermits(1)(Effect.flatMap(Clock.currentTimeMillis, (now) =>
-      current !== undefined && now < current.expiresAt - renewBefore ? Effect.succeed(current.token) : issue))
+    const valid = (now: number) => current !== undefined && now < current.expiresAt - renewBefore
+    // A valid token is read without the lock; only getting one takes it, and looks again once it has it.
+    const token = Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      valid(now) ? Effect.succeed(current!.token) : lock.withPermits(1)(
+        Effect.flatMap(Clock.currentTimeMillis, (now) => valid(now) ? Effect.succeed(current!.token) : issue)
+      ))
     const renew = lock.withPermits(1)(Effect.asVoid(issue))
 
     return {

@@ -10,10 +10,15 @@
  * all concurrent calls (`Credentials` gets and renews tokens), and every failed call is logged once with its code, status and request id (at debug level
  * for a 4xx, which the caller handles; at warning level for a 5xx or a transport failure).
  *
+ * Each attempt waits, up to its call's deadline (`Retry.Options.deadline`), for what the client's calls share: a
+ * `CircuitBreaker` that holds calls back through an outage, the `RateLimitPacing` the server's headers ask for, and an
+ * `AdaptiveConcurrency` limit under overload.
+ *
  * Every call is a span named after its endpoint (`users.get`), with a span per attempt under it (`users.get attempt`,
  * with `http.request.resend_count` from the second on), each recording `http.response.status_code` and
- * `errata.request_id` and, when it fails, `error.type` (the error code, or `transport_<reason>` with no answer): free
- * without a tracer, exported with one (`@effect/opentelemetry`).
+ * `errata.request_id` and, when it fails, `error.type` (the error code, or `transport_<reason>` with no answer),
+ * exported by the tracer provided (`@effect/opentelemetry`). Under Effect's own tracer, which exports nothing, a call
+ * makes no spans, its own or its HTTP client's.
  *
  * A request that does not match its endpoint's schema — a value of the wrong type from code the compiler did not
  * check — is a bug of the calling code: the call dies with `RequestEncodeError`, naming the endpoint and the
@@ -21,15 +26,35 @@
  *
  * @since 0.1.0
  */
-import type { HttpApiGroup, HttpApiMiddleware } from "@effect/platform"
+import type { HttpApiGroup, HttpApiMiddleware, HttpClientResponse } from "@effect/platform"
 import { HttpApi, HttpApiClient, HttpApiEndpoint, HttpClient, HttpClientError, HttpClientRequest } from "@effect/platform"
 import { HttpApiDecodeError } from "@effect/platform/HttpApiError"
 import { BuiltinFormats, Catalog, CatalogError, ErrataApi, UnknownApiError, WireFormat } from "@errata/domain"
 import type { Types } from "effect"
-import { Cause, Clock, Data, Duration, Effect, Either, FiberRef, ParseResult, Schema } from "effect"
+import {
+  Cause,
+  Clock,
+  Context,
+  DefaultServices,
+  Deferred,
+  Duration,
+  Effect,
+  Either,
+  Exit,
+  FiberId,
+  FiberRef,
+  ParseResult,
+  Schema,
+  Tracer
+} from "effect"
+import * as AdaptiveConcurrency from "./AdaptiveConcurrency.js"
+import * as CircuitBreaker from "./CircuitBreaker.js"
+import * as Admission from "./internal/admission.js"
+import { timeoutFail } from "./internal/timeout.js"
+import { reasonOf } from "./internal/transport.js"
+import * as RateLimitPacing from "./RateLimitPacing.js"
 import * as Retry from "./Retry.js"
 import * as RetryBudget from "./RetryBudget.js"
-import { reasonOf } from "./internal/transport.js"
 import { TransportError } from "./TransportError.js"
 
 /**
@@ -111,6 +136,21 @@ export interface Options {
   readonly retry?: Retry.Options | false
   /** The retry budget shared by this client's calls. */
   readonly budget?: RetryBudget.Options
+  /**
+   * The circuit breaker shared by this client's calls (`CircuitBreaker`): after consecutive outage failures calls
+   * stop sending and wait, up to their deadline, for a probe to find the server back. `false` for none.
+   */
+  readonly circuit?: CircuitBreaker.Options | false
+  /**
+   * The adaptive limit on this client's attempts in flight (`AdaptiveConcurrency`): none until a 429 or 503, then
+   * AIMD; attempts above it wait, up to their call's deadline. `false` for none.
+   */
+  readonly concurrency?: AdaptiveConcurrency.Options | false
+  /**
+   * Pacing by the server's `RateLimit` and `RateLimit-Policy` headers (`RateLimitPacing`): attempts are held while
+   * nothing remains and spread over the time to the reset. `false` to ignore the headers.
+   */
+  readonly pacing?: false
   /** Adds an `Idempotency-Key` to POST and PATCH requests, so that they can be retried. Default true. */
   readonly idempotencyKeys?: boolean
   /**
@@ -151,25 +191,33 @@ export const decoderOf = (api: HttpApi.HttpApi.Any, formats?: ReadonlyArray<Wire
   return WireFormat.detect(usable.map((format) => WireFormat.withCatalog(format, catalog)))
 }
 
-/** An error response, decoded; it travels through HttpApiClient as a failure of the HttpClient. */
-class DecodedResponse extends Data.TaggedError("DecodedResponse")<{
-  readonly error: CatalogError.CatalogError | UnknownApiError.UnknownApiError
-}> {}
-
-/** The key of the logical call in progress, sent on every attempt. */
-const currentIdempotencyKey = FiberRef.unsafeMake<string | undefined>(undefined)
+/**
+ * An error response, decoded; it travels through HttpApiClient as a failure of the HttpClient. Not an `Error`: it is
+ * unwrapped before anyone sees it, and a stack trace would cost more than the rest of the failure.
+ */
+class DecodedResponse {
+  constructor(readonly error: CatalogError.CatalogError | UnknownApiError.UnknownApiError) {}
+}
 
 /**
- * Whether the call's request went out, the status and request id of the last response it received (for errors that
- * do not carry them, and for spans), and how many attempts it has made. A mutable cell per call, so that it is seen
- * whichever fiber HttpApiClient reads the response in.
+ * The logical call in progress: its `Idempotency-Key`, whether its request went out, the status and request id of
+ * the last response it received (for errors that do not carry them, and for spans), and how many attempts it has
+ * made. A mutable cell per call, so that it is seen whichever fiber HttpApiClient reads the response in.
  */
-const lastResponse = FiberRef.unsafeMake<{
+interface CallState {
+  readonly idempotencyKey: string | undefined
   sent: boolean
   status: number
-  requestId?: string | undefined
+  requestId: string | undefined
   attempts: number
-}>({ sent: false, status: 0, attempts: 0 })
+  /** The call could not be sent again before its deadline: it is over. */
+  heldBack: boolean
+}
+
+const currentCall = FiberRef.unsafeMake<CallState | undefined>(undefined)
+
+/** Effect's own tracer, which exports nothing: under it, a call records no spans, its own or its HTTP client's. */
+const nativeTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
 const replayableMethods = new Set(["GET", "HEAD", "PUT", "DELETE", "OPTIONS"])
 
@@ -198,17 +246,37 @@ const encodeFailure = (endpoint: string, error: ParseResult.ParseError): Request
     }`
   })
 
-/** One refresh for every call that saw the same expired credentials. */
+
+/**
+ * One refresh for every call that saw the same expired credentials: the first starts it, the others wait for it
+ * (and start another if it was interrupted).
+ */
 const singleFlight = (refresh: Effect.Effect<void, unknown>) => {
   let generation = 0
-  const lock = Effect.unsafeMakeSemaphore(1)
-  return {
-    generation: () => generation,
-    refresh: (seen: number) =>
-      lock.withPermits(1)(
-        Effect.suspend(() => generation > seen ? Effect.void : Effect.tap(refresh, () => void generation++))
-      )
-  }
+  let inFlight: Deferred.Deferred<boolean, unknown> | undefined
+  const renew = (seen: number): Effect.Effect<void, unknown> =>
+    Effect.suspend(() => {
+      if (generation > seen) return Effect.void
+      if (inFlight !== undefined) {
+        return Effect.flatMap(Deferred.await(inFlight), (renewed) => renewed ? Effect.void : renew(seen))
+      }
+      const done = Deferred.unsafeMake<boolean, unknown>(FiberId.none)
+      inFlight = done
+      return Effect.onExit(refresh, (exit) =>
+        Effect.sync(() => {
+          inFlight = undefined
+          if (Exit.isSuccess(exit)) generation++
+          Deferred.unsafeDone(
+            done,
+            Exit.isSuccess(exit)
+              ? Exit.succeed(true)
+              : Cause.isInterruptedOnly(exit.cause)
+              ? Exit.succeed(false)
+              : Exit.failCause(exit.cause)
+          )
+        }))
+    })
+  return { generation: () => generation, refresh: renew }
 }
 
 /** What a failed call or attempt is known by: its code (`transport_<reason>` with no answer), status and request id. */
@@ -223,21 +291,19 @@ const outcomeOf = (error: Retry.ClientError) => ({
 })
 
 /** A failure, on the current span (the call's or the attempt's), with OpenTelemetry's names. */
-const failedOnSpan = (error: Retry.ClientError) => {
+/** A failure, on a span (the call's or the attempt's), with OpenTelemetry's names. */
+const failedOnSpan = (span: Tracer.Span, error: Retry.ClientError) => {
   const { code, requestId, status } = outcomeOf(error)
-  return Effect.annotateCurrentSpan({
-    "error.type": code,
-    ...(status !== undefined ? { "http.response.status_code": status } : {}),
-    ...(requestId !== undefined ? { "errata.request_id": requestId } : {})
-  })
+  span.attribute("error.type", code)
+  if (status !== undefined) span.attribute("http.response.status_code", status)
+  if (requestId !== undefined) span.attribute("errata.request_id", requestId)
 }
 
-/** The response an attempt or call ended with, on the current span. */
-const answeredOnSpan = Effect.flatMap(FiberRef.get(lastResponse), ({ requestId, status }) =>
-  Effect.annotateCurrentSpan({
-    "http.response.status_code": status,
-    ...(requestId !== undefined ? { "errata.request_id": requestId } : {})
-  }))
+/** The response an attempt or call ended with, on a span. */
+const answeredOnSpan = (span: Tracer.Span, call: CallState) => {
+  span.attribute("http.response.status_code", call.status)
+  if (call.requestId !== undefined) span.attribute("errata.request_id", call.requestId)
+}
 
 /**
  * A client of `api`, on the `HttpClient` of the context.
@@ -258,37 +324,59 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
     const budget = RetryBudget.make(options.budget)
     const renew = options.credentials?.renew ?? options.refresh
     const refresher = renew === undefined ? undefined : singleFlight(renew)
-    const attemptTimeout = options.attemptTimeout ?? "10 seconds"
+    const attemptTimeout = Duration.toMillis(options.attemptTimeout ?? "10 seconds")
+    const retryOptions = options.retry === false ? {} : options.retry ?? {}
+    const deadline = Duration.toMillis(retryOptions.deadline ?? "30 seconds")
+    const admission = Admission.make({
+      circuit: options.circuit === false ? undefined : CircuitBreaker.make(options.circuit),
+      concurrency: options.concurrency === false ? undefined : AdaptiveConcurrency.make(options.concurrency),
+      pacing: options.pacing === false ? undefined : RateLimitPacing.make(),
+      retryAfterCeiling: Duration.toMillis(retryOptions.retryAfterCeiling ?? "60 seconds")
+    })
+    const pacing = admission.pacing
+
+    const decodeFailure = (response: HttpClientResponse.HttpClientResponse) =>
+      Effect.flatMap(Effect.either(response.arrayBuffer), (body) =>
+        Effect.fail(
+          new DecodedResponse(
+            Either.isRight(body)
+              ? decoder.decode({ status: response.status, headers: response.headers, body: new Uint8Array(body.right) })
+              : new UnknownApiError.UnknownApiError({
+                status: response.status,
+                message: "The response body could not be read"
+              })
+          )
+        ))
 
     // The decoded error travels as a failure of the HttpClient, which HttpApiClient passes through untouched.
     const decodeErrors = (client: HttpClient.HttpClient): HttpClient.HttpClient =>
       client.pipe(
         HttpClient.mapRequestEffect((request) =>
-          Effect.zipWith(FiberRef.get(currentIdempotencyKey), FiberRef.get(lastResponse), (key, last) => {
-            last.sent = true
-            return key === undefined || request.headers["idempotency-key"] !== undefined
-              ? request
-              : HttpClientRequest.setHeader(request, "idempotency-key", key)
+          Effect.withFiberRuntime((fiber) => {
+            const call = fiber.getFiberRef(currentCall)
+            if (call === undefined) return Effect.succeed(request)
+            call.sent = true
+            return Effect.succeed(
+              call.idempotencyKey === undefined || request.headers["idempotency-key"] !== undefined
+                ? request
+                : HttpClientRequest.setHeader(request, "idempotency-key", call.idempotencyKey)
+            )
           })
         ),
         HttpClient.transformResponse(Effect.flatMap((response) =>
-          Effect.zipRight(
-            Effect.map(FiberRef.get(lastResponse), (last) => {
-              last.status = response.status
-              last.requestId = response.headers["x-request-id"]
-            }),
-            response.status < 400 ? Effect.succeed(response) : Effect.flatMap(Effect.either(response.arrayBuffer), (body) =>
-              Effect.fail(
-                new DecodedResponse({
-                  error: Either.isRight(body)
-                    ? decoder.decode({ status: response.status, headers: response.headers, body: new Uint8Array(body.right) })
-                    : new UnknownApiError.UnknownApiError({
-                      status: response.status,
-                      message: "The response body could not be read"
-                    })
-                })
-              ))
-          )
+          Effect.withFiberRuntime<HttpClientResponse.HttpClientResponse, DecodedResponse>((fiber) => {
+            const call = fiber.getFiberRef(currentCall)
+            if (call !== undefined) {
+              call.status = response.status
+              call.requestId = response.headers["x-request-id"]
+            }
+            const rateLimit = response.headers["ratelimit"]
+            if (pacing !== undefined && rateLimit !== undefined) {
+              const clock = Context.get(fiber.getFiberRef(DefaultServices.currentServices), Clock.Clock)
+              pacing.observe(rateLimit, response.headers["ratelimit-policy"], clock.unsafeCurrentTimeMillis())
+            }
+            return response.status < 400 ? Effect.succeed(response) : decodeFailure(response)
+          })
         ))
       ) as unknown as HttpClient.HttpClient
     const raw: any = yield* HttpApiClient.make(api, {
@@ -313,13 +401,14 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
           const decoded = error
           if (declared.has(decoded._tag)) return decoded
           const { code, status } = CatalogError.metadataOf(decoded)
+          // Valid by construction: the fields come from an error that was decoded.
           return new UnknownApiError.UnknownApiError({
             status,
             code,
             message: `${name} does not declare ${code}: ${decoded.message}`,
             ...(decoded.requestId !== undefined ? { requestId: decoded.requestId } : {}),
             ...(decoded.retryAfter !== undefined ? { retryAfter: decoded.retryAfter } : {})
-          })
+          }, true)
         }
         if (error instanceof TransportError) return error
         if (HttpClientError.isHttpClientError(error) && error._tag === "RequestError") {
@@ -343,93 +432,128 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         }
         return new UnknownApiError.UnknownApiError({ status, message: `${name} failed unexpectedly` })
       }
-
-      const attempt = Effect.suspend(invoke).pipe(
-        Effect.timeoutFail({
-          duration: attemptTimeout,
-          onTimeout: () =>
-            new TransportError({ reason: "timeout", message: "The attempt timed out", method: endpoint.method, url: endpoint.path })
-        }),
-        Effect.catchAllCause((cause) =>
-          Cause.isInterruptedOnly(cause)
-            ? Effect.failCause(cause as Cause.Cause<never>)
-            : Effect.flatMap(FiberRef.get(lastResponse), (last) => {
-              const error = Cause.squash(cause)
-              return !last.sent && ParseResult.isParseError(error)
-                ? Effect.die(encodeFailure(name, error))
-                : Effect.fail(asCallError(error, last.status))
-            })
-        )
-      )
-      const traced = Effect.flatMap(FiberRef.get(lastResponse), (last) => {
-        const resends = last.attempts++
-        return attempt.pipe(
-          Effect.tapBoth({ onFailure: failedOnSpan, onSuccess: () => answeredOnSpan }),
-          Effect.withSpan(`${name} attempt`, {
-            attributes: resends > 0 ? { "http.request.resend_count": resends } : {},
-            captureStackTrace: false
-          })
-        )
-      })
-      const refreshed = refresher === undefined ? traced : Effect.suspend(() => {
-        const seen = refresher.generation()
-        return Effect.catchIf(traced, isExpired, (expired) =>
-          Effect.zipRight(
-            Effect.mapError(refresher.refresh(seen), () => expired),
-            traced
-          ))
-      })
-
-      return Effect.gen(function*() {
-        const startedAt = yield* Clock.currentTimeMillis
-        budget.recordCall()
-        // What this call's retries drew from the budget; given back if the call succeeds in the end.
-        let drawn = 0
-        const counted: RetryBudget.RetryBudget = {
-          ...budget,
-          acquire: (cost) => {
-            const acquired = budget.acquire(cost)
-            if (acquired) drawn += cost
-            return acquired
-          }
-        }
-        const idempotencyKey = replayableMethods.has(endpoint.method) || options.idempotencyKeys === false
-          ? undefined
-          : `idem_${randomHex(16)}`
-        const retried = options.retry === false ? refreshed : Effect.retry(
-          refreshed,
-          Retry.policy({
-            ...options.retry,
-            budget: counted,
-            startedAt,
-            replayable: replayableMethods.has(endpoint.method) || idempotencyKey !== undefined
-          })
-        )
-        return yield* retried.pipe(
-          Effect.tap(() => budget.refund(drawn)),
-          Effect.tap(() => answeredOnSpan),
-          Effect.locally(currentIdempotencyKey, idempotencyKey),
-          Effect.locally(lastResponse, { sent: false, status: 0, attempts: 0 }),
-          Effect.tapError((error) => {
-            const { code, requestId, status } = outcomeOf(error)
-            // A 4xx is an answer the caller's code is there to handle; a 5xx or no answer is worth a warning.
-            const log = status === undefined || status >= 500 ? Effect.logWarning : Effect.logDebug
-            return log("api call failed").pipe(
-              Effect.annotateLogs({
-                endpoint: name,
-                method: endpoint.method,
-                error_code: code,
-                status: status ?? 0,
-                request_id: requestId ?? ""
-              }),
-              Effect.zipRight(failedOnSpan(error))
-            )
-          })
-        )
-      }).pipe(Effect.withSpan(name, {
+      const timedOut = () =>
+        new TransportError({ reason: "timeout", message: "The attempt timed out", method: endpoint.method, url: endpoint.path })
+      const notSent = () =>
+        new TransportError({
+          reason: "timeout",
+          message: "No attempt could be sent before the call's deadline",
+          method: endpoint.method,
+          url: endpoint.path
+        })
+      const replayable = replayableMethods.has(endpoint.method)
+      const callSpan = {
         attributes: { "http.request.method": endpoint.method, "url.template": endpoint.path },
         captureStackTrace: false
-      }))
+      } as const
+      const attemptSpanName = `${name} attempt`
+
+      return Effect.withFiberRuntime<unknown, Retry.ClientError>((fiber) => {
+        const services = fiber.getFiberRef(DefaultServices.currentServices)
+        const startedAt = Context.get(services, Clock.Clock).unsafeCurrentTimeMillis()
+        const traced = fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
+          Context.get(services, Tracer.Tracer) !== nativeTracer
+        budget.recordCall()
+        const state: CallState = {
+          idempotencyKey: replayable || options.idempotencyKeys === false ? undefined : `idem_${randomHex(16)}`,
+          sent: false,
+          status: 0,
+          requestId: undefined,
+          attempts: 0,
+          heldBack: false
+        }
+        const deadlineAt = startedAt + deadline
+
+        const sent = timeoutFail(Effect.suspend(invoke), attemptTimeout, timedOut).pipe(
+          Effect.catchAllCause((cause) => {
+            if (Cause.isInterruptedOnly(cause)) return Effect.failCause(cause as Cause.Cause<never>)
+            const error = Cause.squash(cause)
+            return !state.sent && ParseResult.isParseError(error)
+              ? Effect.die(encodeFailure(name, error))
+              : Effect.fail(asCallError(error, state.status))
+          })
+        )
+        const attempt = traced
+          ? Effect.suspend(() => {
+            const resends = state.attempts++
+            return Effect.useSpan(attemptSpanName, {
+              attributes: resends > 0 ? { "http.request.resend_count": resends } : {},
+              captureStackTrace: false
+            }, (span) =>
+              sent.pipe(
+                Effect.tapBoth({
+                  onFailure: (error) => Effect.sync(() => failedOnSpan(span, error)),
+                  onSuccess: () => Effect.sync(() => answeredOnSpan(span, state))
+                }),
+                Effect.withParentSpan(span)
+              ))
+          })
+          : sent
+        const admitted = admission.run(deadlineAt, attempt, notSent, () => {
+          state.heldBack = true
+        })
+        const refreshed = refresher === undefined ? admitted : Effect.suspend(() => {
+          const seen = refresher.generation()
+          return Effect.catchIf(admitted, isExpired, (expired) =>
+            Effect.zipRight(
+              Effect.mapError(refresher.refresh(seen), () => expired),
+              admitted
+            ))
+        })
+        // The policy is consulted from the first failure on: a call that succeeds at once never builds it.
+        const retried = options.retry === false ? refreshed : Effect.catchAll(refreshed, (first) => {
+          // What this call's retries draw from the budget; given back if the call succeeds in the end.
+          let drawn = 0
+          const counted: RetryBudget.RetryBudget = {
+            ...budget,
+            acquire: (cost) => {
+              const acquired = budget.acquire(cost)
+              if (acquired) drawn += cost
+              return acquired
+            }
+          }
+          let pending: Retry.ClientError | undefined = first
+          const again = Effect.suspend(() => {
+            if (pending === undefined) return refreshed
+            const error = pending
+            pending = undefined
+            return Effect.fail(error)
+          })
+          const schedule = Retry.policy({
+            ...retryOptions,
+            budget: counted,
+            startedAt,
+            replayable: replayable || state.idempotencyKey !== undefined
+          })
+          return Effect.tap(Effect.retry(again, { schedule, while: () => !state.heldBack }), () => budget.refund(drawn))
+        })
+        const logged = Effect.tapError(retried, (error) => {
+          const { code, requestId, status } = outcomeOf(error)
+          // A 4xx is an answer the caller's code is there to handle; a 5xx or no answer is worth a warning.
+          const log = status === undefined || status >= 500 ? Effect.logWarning : Effect.logDebug
+          return log("api call failed").pipe(
+            Effect.annotateLogs({
+              endpoint: name,
+              method: endpoint.method,
+              error_code: code,
+              status: status ?? 0,
+              request_id: requestId ?? ""
+            })
+          )
+        })
+        if (!traced) {
+          return Effect.locally(Effect.locally(logged, currentCall, state), FiberRef.currentTracerEnabled, false)
+        }
+        return Effect.useSpan(name, callSpan, (span) =>
+          logged.pipe(
+            Effect.tapBoth({
+              onFailure: (error) => Effect.sync(() => failedOnSpan(span, error)),
+              onSuccess: () => Effect.sync(() => answeredOnSpan(span, state))
+            }),
+            Effect.locally(currentCall, state),
+            Effect.withParentSpan(span)
+          ))
+      })
     }
 
     const declaredBy = Catalog.declaredBy(api)

@@ -40,7 +40,10 @@ export interface Options {
   readonly cap?: Duration.DurationInput
   /** A `Retry-After` above this is not waited out: the call fails at once. Default 60 seconds. */
   readonly retryAfterCeiling?: Duration.DurationInput
-  /** No retry is scheduled to start after this much time since the call began. Default 30 seconds. */
+  /**
+   * No retry is scheduled to start after this much time since the call began, and no call waits past it for the
+   * circuit breaker, the pacing or the concurrency limit. Default 30 seconds.
+   */
   readonly deadline?: Duration.DurationInput
   /** The budget shared by the calls of a client. Default: unlimited. */
   readonly budget?: RetryBudget

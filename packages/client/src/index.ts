@@ -3,6 +3,20 @@
  */
 
 /**
+ * An adaptive (AIMD) limit on a client's attempts in flight, for overload.
+ *
+ * @since 0.1.0
+ */
+export * as AdaptiveConcurrency from "./AdaptiveConcurrency.js"
+
+/**
+ * A circuit breaker shared by a client's calls: during an outage, calls wait for a probe instead of sending.
+ *
+ * @since 0.1.0
+ */
+export * as CircuitBreaker from "./CircuitBreaker.js"
+
+/**
  * A token source: gets, renews and shares access tokens from an OAuth 2 token endpoint.
  *
  * @since 0.1.0
@@ -15,6 +29,13 @@ export * as Credentials from "./Credentials.js"
  * @since 0.1.0
  */
 export * as ErrataClient from "./ErrataClient.js"
+
+/**
+ * Pacing by the server's `RateLimit` and `RateLimit-Policy` headers.
+ *
+ * @since 0.1.0
+ */
+export * as RateLimitPacing from "./RateLimitPacing.js"
 
 /**
  * The retry policy, as an Effect `Schedule`, and its parts.

@@ -372,11 +372,25 @@ describe("ErrataClient retries", () => {
     Effect.gen(function*() {
       const server = yield* scriptedServer
       server.script([], () => unavailable)
-      const c = yield* client(server)
+      // The budget alone: without the circuit breaker, which would hold the calls back.
+      const c = yield* client(server, { circuit: false })
       for (let i = 0; i < 500; i++) yield* Effect.flip(c.users.get({ path: { id } }))
       // 20 initial tokens and 0.04 per call: 40 retries for 500 calls.
       assert.isAtMost(server.received.length, 550)
       assert.isAtLeast(server.received.length, 500)
     }).pipe(Effect.provide(Live)))
-})
 
+  it.scopedLive("waits for the circuit during a full outage: little is sent, and each call fails at its deadline with the typed error", () =>
+    Effect.gen(function*() {
+      const server = yield* scriptedServer
+      server.script([], () => unavailable)
+      const c = yield* client(server, { retry: { ...fast, deadline: "100 millis" }, circuit: { failureThreshold: 3 } })
+      for (let i = 0; i < 10; i++) {
+        const error = yield* Effect.flip(c.users.get({ path: { id } }))
+        assert.instanceOf(error, UnknownApiError.UnknownApiError)
+        assert.strictEqual(error.status, 503)
+      }
+      // Three failures open the circuit; then only probes, at most one per cool-down (250 ms, then longer).
+      assert.isAtMost(server.received.length, 3 + 5)
+    }).pipe(Effect.provide(Live)))
+})
