@@ -8,7 +8,7 @@
  * @since 0.1.0
  */
 import type { Context } from "effect"
-import { Data, Duration, Effect, Layer } from "effect"
+import { Cause, Data, Duration, Effect, Layer } from "effect"
 import { Redis } from "ioredis"
 import * as internal from "./internal/rateLimit.js"
 import * as RateLimit from "./RateLimit.js"
@@ -117,10 +117,13 @@ const make = (redis: TakingRedis, options: Options): Context.Tag.Service<RateLim
   const policy = internal.policyOf(options.limit, options.window ?? "1 minute", options.policy ?? "default")
   const prefix = options.prefix ?? "errata:ratelimit:"
   const key = options.key ?? RateLimit.byRemoteAddress
-  const storeTimeout = options.storeTimeout ?? "500 millis"
+  const storeTimeout = Duration.toMillis(Duration.decode(options.storeTimeout ?? "500 millis"))
   const maxBatch = Math.max(1, Math.floor(options.reserve ?? Math.min(100, policy.limit / 100)))
   const reserveFor = Duration.toMillis(Duration.decode(options.reserveFor ?? "1 second"))
   const reservations = new Map<string, Reservation>()
+  let sweepAbove = sweepAt
+  /** The reservation being asked for, per key: one at a time, the other requests of the key wait for it. */
+  const asking = new Map<string, Promise<StoreUnavailable | undefined>>()
   /** While Redis does not answer, requests are let through without asking it again, until then. */
   let downUntil = 0
 
@@ -128,76 +131,103 @@ const make = (redis: TakingRedis, options: Options): Context.Tag.Service<RateLim
     for (const [key, reservation] of reservations) {
       if (reservation.until <= now && reservation.emptyUntil <= now) reservations.delete(key)
     }
+    sweepAbove = Math.max(sweepAt, reservations.size * 2)
   }
 
-  const reserve = (bucket: string, held: Reservation | undefined, now: number): Effect.Effect<RateLimit.Decision> => {
-    const expired = held !== undefined && held.until <= now
-    const giveBack = expired ? held.tokens : 0
-    const batch = held === undefined
+  /** The decision this instance can make without Redis, if any. */
+  const decideHere = (bucket: string, now: number): RateLimit.Decision | undefined => {
+    const held = reservations.get(bucket)
+    if (held !== undefined) {
+      if (held.tokens >= 1 && now < held.until) {
+        held.tokens--
+        return internal.allowed(policy, held.left + Math.floor(held.tokens), held.fullAt - now)
+      }
+      if (now < held.emptyUntil) return internal.denied(policy, held.emptyUntil - now)
+    }
+    return now < downUntil ? internal.allowAll : undefined
+  }
+
+  /** Asks Redis for tokens of `bucket`, giving back those of an expired reservation; settles with the failure, if any. */
+  const reserve = (bucket: string, now: number): Promise<StoreUnavailable | undefined> => {
+    let held = reservations.get(bucket)
+    if (held === undefined) {
+      if (reservations.size >= sweepAbove) sweep(now)
+      held = { tokens: 0, left: 0, fullAt: 0, until: 0, emptyUntil: 0, batch: 0 }
+      reservations.set(bucket, held)
+    }
+    const reservation = held
+    const expired = reservation.until <= now
+    const giveBack = expired ? Math.floor(reservation.tokens) : 0
+    // The first reservation is one token; it doubles while the key uses it up in time, and halves when it does not.
+    const batch = reservation.batch === 0
       ? 1
       : !expired
-      ? Math.min(maxBatch, held.batch * 2)
-      : held.tokens > 0
-      ? Math.max(1, held.batch >> 1)
-      : held.batch
-    if (expired) held.tokens = 0
-    return Effect.tryPromise({
-      try: () => redis.take(prefix + bucket, batch, policy.refillMillis, policy.limit, now, giveBack),
-      catch: (cause) => new StoreUnavailable({ message: "Failed to execute the rate limit's take command", cause })
-    }).pipe(
-      Effect.timeoutFail({
-        duration: storeTimeout,
-        onTimeout: () => new StoreUnavailable({ message: "The rate limit store did not answer in time" })
-      }),
-      Effect.matchCauseEffect({
-        onFailure: (cause) => {
-          downUntil = Date.now() + 1000
-          return Effect.as(
-            Effect.logWarning("rate limit store unavailable; request let through", cause),
-            internal.allowAll
-          )
-        },
-        onSuccess: ([taken, left, nextMillis, fullMillis]) =>
-          Effect.sync(() => {
-            const at = Date.now()
-            let reservation = reservations.get(bucket)
-            if (reservation === undefined) {
-              if (reservations.size >= sweepAt) sweep(at)
-              reservation = { tokens: 0, left: 0, fullAt: 0, until: 0, emptyUntil: 0, batch }
-              reservations.set(bucket, reservation)
-            }
-            reservation.batch = batch
-            if (taken === 0) {
-              reservation.emptyUntil = at + nextMillis
-              return internal.denied(policy, nextMillis)
-            }
-            // Tokens reserved by requests that asked at the same time add up.
-            reservation.tokens = (reservation.until > at ? reservation.tokens : 0) + taken - 1
-            reservation.left = left
-            reservation.fullAt = at + fullMillis
-            reservation.until = at + reserveFor
-            return internal.allowed(policy, left + reservation.tokens, fullMillis)
-          })
-      })
-    )
+      ? Math.min(maxBatch, reservation.batch * 2)
+      : reservation.tokens >= 1
+      ? Math.max(1, reservation.batch >> 1)
+      : reservation.batch
+    if (expired) reservation.tokens = 0
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailable({ message: "The rate limit store did not answer in time" })),
+        storeTimeout
+      )
+      timer.unref()
+    })
+    const asked = Promise.race([
+      redis.take(prefix + bucket, batch, policy.refillMillis, policy.limit, now, giveBack),
+      timedOut
+    ]).then(
+      ([taken, left, nextMillis, fullMillis]) => {
+        const at = Date.now()
+        reservation.batch = batch
+        if (taken === 0) {
+          reservation.emptyUntil = at + nextMillis
+        } else {
+          reservation.tokens += taken
+          reservation.left = left
+          reservation.fullAt = at + fullMillis
+          reservation.until = at + reserveFor
+        }
+        return undefined
+      },
+      (cause: unknown) => {
+        downUntil = Date.now() + 1000
+        return cause instanceof StoreUnavailable
+          ? cause
+          : new StoreUnavailable({ message: "Failed to execute the rate limit's take command", cause })
+      }
+    ).finally(() => {
+      clearTimeout(timer)
+      asking.delete(bucket)
+    })
+    asking.set(bucket, asked)
+    return asked
+  }
+
+  const decide = (bucket: string): RateLimit.Decision | Effect.Effect<RateLimit.Decision> => {
+    const now = Date.now()
+    const here = decideHere(bucket, now)
+    if (here !== undefined) return here
+    const waiting = asking.get(bucket)
+    const reservation = waiting ?? reserve(bucket, now)
+    return Effect.flatMap(Effect.promise(() => reservation), (failure) => {
+      // The request that asked logs the failure; the others of the moment are let through with it.
+      if (failure !== undefined && waiting === undefined) {
+        return Effect.as(
+          Effect.logWarning("rate limit store unavailable; request let through", Cause.fail(failure)),
+          internal.allowAll
+        )
+      }
+      const next = decide(bucket)
+      return Effect.isEffect(next) ? next : Effect.succeed(next)
+    })
   }
 
   return {
     options: { limit: policy.limit, policy: policy.name, windowSeconds: policy.windowSeconds },
-    check: (request) => {
-      const bucket = key(request)
-      const now = Date.now()
-      const held = reservations.get(bucket)
-      if (held !== undefined) {
-        if (now < held.emptyUntil) return internal.denied(policy, held.emptyUntil - now)
-        if (held.tokens >= 1 && now < held.until) {
-          held.tokens--
-          return internal.allowed(policy, held.left + Math.floor(held.tokens), held.fullAt - now)
-        }
-      }
-      if (now < downUntil) return internal.allowAll
-      return reserve(bucket, held, now)
-    }
+    check: (request) => decide(key(request))
   }
 }
 

@@ -6,6 +6,7 @@ import { BadRequest, ServiceUnavailable } from "@errata/domain/Errors"
 import { ExpectationFailed, RequestHeaderFieldsTooLarge, RequestTimeout } from "@errata/domain/FrameworkErrors"
 import { ErrataConfig, ErrataServer, NodeServer, Testing } from "@errata/server"
 import { Context, Deferred, Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { createConnection } from "node:net"
 import { TestApi, TestHandlers } from "./fixtures/TestServer.js"
 
 /** A resource the routes use, acquired before the server: it must still be open while the requests in flight end. */
@@ -160,6 +161,17 @@ describe("NodeServer", () => {
       assert.notInclude(connect.decoded.message, "example.com")
       assert.deepInclude(connect.line.annotations, { method: "CONNECT", reason: "connect" })
       assert.strictEqual(yield* tunnel.closed, "")
+
+      // A CONNECT whose caller resets the connection at once does not take the process down with it.
+      for (let i = 0; i < 20; i++) {
+        const reset = createConnection(port, "127.0.0.1")
+        reset.on("error", () => {})
+        reset.write("CONNECT example.com:443 HTTP/1.1\r\nhost: example.com:443\r\n\r\n", () => reset.resetAndDestroy())
+      }
+      yield* Effect.sleep("100 millis")
+      const after = yield* Testing.connect(port)
+      yield* after.write("GET /items/known HTTP/1.1\r\nhost: x\r\n\r\n")
+      assert.strictEqual((yield* after.answer).status, 200)
       yield* Scope.close(scope, Exit.void)
     }).pipe(Effect.scoped))
 

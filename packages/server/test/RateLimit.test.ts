@@ -2,7 +2,7 @@ import { HttpClientRequest } from "@effect/platform"
 import { assert, describe, it, layer, vi } from "@effect/vitest"
 import { WireFormat } from "@errata/domain"
 import { RateLimitExceeded } from "@errata/domain/Errors"
-import { RateLimit } from "@errata/server"
+import { Admission, RateLimit } from "@errata/server"
 import * as RateLimitRedis from "@errata/server/RateLimitRedis"
 import { Effect, Layer } from "effect"
 import type { Testing } from "@errata/server"
@@ -93,6 +93,31 @@ describe("Requests turned away, logged", () => {
     }))
 })
 
+describe("A rate limit key that throws", () => {
+  it.scopedLive("answers 500 in the format, logs the defect, and gives the admission place back", () =>
+    Effect.gen(function*() {
+      const logs: Array<Testing.LogEntry> = []
+      const admission = Admission.make({ maxConcurrent: 1 })
+      const failing = (request: { readonly headers: Readonly<Record<string, string | undefined>> }) =>
+        request.headers["x-api-key"]!.toLowerCase()
+      const server = yield* Layer.build(testServer({
+        rateLimit: RateLimit.layerMemory({ limit: 100, key: failing }),
+        admission: Layer.succeed(Admission.Admission, admission),
+        logs
+      }))
+      const unkeyed = HttpClientRequest.get("/items/known").pipe(HttpClientRequest.setHeader("x-request-id", "req_nokey"))
+      for (let i = 0; i < 3; i++) {
+        const answer = yield* send(unkeyed).pipe(Effect.provide(server))
+        assert.strictEqual(answer.status, 500)
+        assert.strictEqual(JSON.parse(answer.body).error, "internal_error")
+        assert.notInclude(answer.body, "toLowerCase")
+      }
+      assert.strictEqual(yield* admission.inFlight, 0)
+      assert.strictEqual((yield* send(get("gus")).pipe(Effect.provide(server))).status, 200)
+      assert.isTrue(logs.some((entry) => entry.level === "ERROR" && entry.annotations.request_id === "req_nokey"))
+    }))
+})
+
 describe("RateLimit with the Redis store", () => {
   if (!redisReachable) console.log(`RateLimit Redis test skipped: no Redis answers at ${redisUrl}`)
 
@@ -127,6 +152,21 @@ describe("RateLimit with the Redis store", () => {
       // Tokens one instance holds are not the other's: at most a reservation each is left unused.
       assert.isAtMost(allowed, 400)
       assert.isAtLeast(allowed, 400 - 2 * 4)
+    }))
+
+  it.scopedLive.skipIf(!redisReachable)("asks Redis once at a time per key: a burst never gets more than the limit", () =>
+    Effect.gen(function*() {
+      const prefix = `errata:test:${process.pid}:${Date.now()}:burst:`
+      const server = yield* Layer.build(testServer({
+        rateLimit: RateLimitRedis.layer({ limit: 10, window: "1 hour", key: byApiKey, url: redisUrl, prefix, reserve: 4 }),
+        logs: []
+      }))
+      const answers = yield* Effect.all(
+        Array.from({ length: 60 }, () => send(get("hal")).pipe(Effect.provide(server))),
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(answers.filter((answer) => answer.status === 200).length, 10)
+      assert.strictEqual(answers.filter((answer) => answer.status === 429).length, 50)
     }))
 
   it.scopedLive("lets requests through, and logs, when Redis cannot be reached", () =>

@@ -48,7 +48,8 @@ export const answer = (error: CatalogError.CatalogError, headers = noHeaders): C
 /** The server builds its errors from values it controls: they skip the constructor's validation. */
 const trusted = true
 
-const internal = (cause: Cause.Cause<unknown>): Classified => ({
+/** A defect: 500 with a generic message; the cause is logged, never sent. */
+export const internal = (cause: Cause.Cause<unknown>): Classified => ({
   error: new InternalError({ message: "An internal error occurred. Please try again later." }, trusted),
   internal: cause,
   headers: noHeaders
@@ -101,10 +102,12 @@ const payloadTooLarge = (limit: number) =>
 /** A request over its client's rate limit. */
 const limited = new Map<number, Classified>()
 
-/** A request over the rate limit. One answer per delay, reused (a delay is at most the limit's window). */
+/** A request over the rate limit. One answer per delay, reused. */
 export const rateLimited = (retryAfter: number): Classified => {
   let found = limited.get(retryAfter)
   if (found === undefined) {
+    // A long window with a small limit has many delays: the cache is bounded.
+    if (limited.size >= 1000) limited.clear()
     found = answer(new RateLimitExceeded({ message: "Rate limit exceeded", retryAfter }, trusted))
     limited.set(retryAfter, found)
   }

@@ -28,7 +28,16 @@ import * as RequestId from "../RequestId.js"
 import * as DebugInfo from "./debugInfo.js"
 import * as NodeServer from "./nodeServer.js"
 import type { Classified } from "./failure.js"
-import { answer, BodyRejected, classify, noRoute, rateLimited, RequestTimedOut, unavailable } from "./failure.js"
+import {
+  answer,
+  BodyRejected,
+  classify,
+  internal,
+  noRoute,
+  rateLimited,
+  RequestTimedOut,
+  unavailable
+} from "./failure.js"
 import * as RejectionLog from "./rejectionLog.js"
 import * as RequestValidation from "./requestValidation.js"
 import * as RouteTable from "./routeTable.js"
@@ -405,7 +414,8 @@ export const make = (api: HttpApi.HttpApi.Any) =>
       app: HttpApp.Default,
       request: HttpServerRequest.HttpServerRequest,
       ticket: Ticket | undefined,
-      decision: RateLimitDecision | undefined
+      decision: RateLimitDecision | undefined,
+      preset?: Classified
     ) =>
       Effect.gen(function*() {
         const requestId = RequestId.fromHeader(request.headers["x-request-id"])
@@ -422,7 +432,9 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         // The request as the handler sees it: with its JSON body read, once that is done; unreadable once refused.
         let read = request
         let bodyReadable = true
-        if (ticket !== undefined && !ticket.admitted) {
+        if (preset !== undefined) {
+          failure = preset
+        } else if (ticket !== undefined && !ticket.admitted) {
           failure = unavailable(ticket.reason, ticket.retryAfter)
         } else if (decision !== undefined && !decision.allowed) {
           failure = rateLimited(decision.retryAfter)
@@ -643,7 +655,14 @@ export const make = (api: HttpApi.HttpApi.Any) =>
           return turnAway(app, request, unavailable(ticket.reason, ticket.retryAfter), ticket, undefined)
         }
         if (Option.isNone(rateLimit)) return decided(app, request, ticket, undefined)
-        const decision = rateLimit.value.check(request)
+        let decision: ReturnType<typeof rateLimit.value.check>
+        try {
+          decision = rateLimit.value.check(request)
+        } catch (defect) {
+          // A key function that throws is a defect of the service: 500, and the admission place given back.
+          if (ticket?.admitted === true) ticket.release?.()
+          return serve(app, request, undefined, undefined, internal(Cause.die(defect)))
+        }
         return Effect.isEffect(decision)
           ? Effect.flatMap(decision, (decision) => decided(app, request, ticket, decision))
           : decided(app, request, ticket, decision)

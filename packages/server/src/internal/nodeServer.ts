@@ -192,12 +192,28 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       answer(socket, refusal(error.code, limits, response !== undefined), response?.req, reason)
     })
 
+    /** Answers `request` once the response of a request before it on the connection (pipelined) has been sent. */
+    const answerInTurn = (socket: Socket, error: CatalogError.CatalogError, request: IncomingMessage, reason: string) => {
+      const before = responseOn(socket)
+      if (before === undefined || before.req === request || before.writableFinished) {
+        return answer(socket, error, request, reason)
+      }
+      before.once("finish", () => {
+        if (socket.writable) answer(socket, error, request, reason)
+        else socket.destroy()
+      })
+    }
+
     server.on("checkExpectation", (request: IncomingMessage) => {
       lastRequest.set(request.socket as Socket, request)
-      answer(request.socket as Socket, expectationFailed, request, "expectation")
+      answerInTurn(request.socket as Socket, expectationFailed, request, "expectation")
     })
 
-    server.on("connect", (request: IncomingMessage, socket: Socket) => answer(socket, notAProxy, request, "connect"))
+    server.on("connect", (request: IncomingMessage, socket: Socket) => {
+      // Node takes its own error listener off a socket it hands over: a caller that resets it must not crash the process.
+      socket.on("error", () => socket.destroy())
+      answerInTurn(socket, notAProxy, request, "connect")
+    })
 
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
       // Headers that completed after the server answered their connection (a headers timeout): nobody is waiting.
