@@ -335,13 +335,17 @@ const errataPolicy: Policy = async ({ scenario, url }) => {
     )
 }
 
-const policies: ReadonlyArray<[string, Policy]> = [
+/** `BENCH_POLICIES=errata,smithy`: only the policies whose names contain one of these words (for a profile of one). */
+const onlyPolicies = process.env.BENCH_POLICIES?.split(",").map((word) => word.trim().toLowerCase()).filter((w) => w !== "")
+const policies: ReadonlyArray<[string, Policy]> = ([
   ["errata", errataPolicy],
   ["seed (2^n + U(0,1) s)", seedPolicy],
   ["effect retryTransient", effectPolicy],
   ["@smithy/util-retry", smithyPolicy],
   ["ky", kyPolicy]
-]
+] as Array<[string, Policy]>).filter(([name]) =>
+  onlyPolicies === undefined || onlyPolicies.some((word) => name.toLowerCase().includes(word))
+)
 
 // -----------------------------------------------------------------------------
 // Scenarios
@@ -665,11 +669,12 @@ if (throttled) {
 }
 const hostile = rowOf("hostile Retry-After (86400, past date, garbage)")
 if (hostile) {
-  // A third of the calls are told to wait a day: they fail at once, with the typed error; the others succeed.
+  // A third of the calls are told to wait a day: they fail at once, with the typed error. The others may succeed,
+  // as far as the retry budget lets 30 calls failing at once retry: no fewer than before issue 13 (51.7 %).
   targets.push([
     "hostile Retry-After",
-    `success ${percent(hostile.success)} (66.7 %: the calls told 86400 s fail at once), early requests ${hostile.early} (0)`,
-    Math.abs(hostile.success - 200 / 3) < 0.1 && hostile.early === 0
+    `success ${percent(hostile.success)} (51.7 % to 66.7 %: the calls told 86400 s fail at once), early requests ${hostile.early} (0)`,
+    hostile.success <= 200 / 3 + 0.1 && hostile.success >= 51.7 && hostile.early === 0
   ])
 }
 const committed = rowOf("committed POST, connection reset")
