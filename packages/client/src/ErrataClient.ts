@@ -305,6 +305,13 @@ const answeredOnSpan = (span: Tracer.Span, call: CallState) => {
   if (call.requestId !== undefined) span.attribute("errata.request_id", call.requestId)
 }
 
+/** How an attempt or a call ended — its error, or the response it got — recorded on its span. */
+const recordedOn = (span: Tracer.Span, call: CallState) => <A, E extends Retry.ClientError>(self: Effect.Effect<A, E>) =>
+  Effect.tapBoth(self, {
+    onFailure: (error) => Effect.sync(() => failedOnSpan(span, error)),
+    onSuccess: () => Effect.sync(() => answeredOnSpan(span, call))
+  })
+
 /**
  * A client of `api`, on the `HttpClient` of the context.
  *
@@ -432,15 +439,10 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         }
         return new UnknownApiError.UnknownApiError({ status, message: `${name} failed unexpectedly` })
       }
-      const timedOut = () =>
-        new TransportError({ reason: "timeout", message: "The attempt timed out", method: endpoint.method, url: endpoint.path })
-      const notSent = () =>
-        new TransportError({
-          reason: "timeout",
-          message: "No attempt could be sent before the call's deadline",
-          method: endpoint.method,
-          url: endpoint.path
-        })
+      const timeout = (message: string) => () =>
+        new TransportError({ reason: "timeout", message, method: endpoint.method, url: endpoint.path })
+      const timedOut = timeout("The attempt timed out")
+      const notSent = timeout("No attempt could be sent before the call's deadline")
       const replayable = replayableMethods.has(endpoint.method)
       const callSpan = {
         attributes: { "http.request.method": endpoint.method, "url.template": endpoint.path },
@@ -480,13 +482,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
               attributes: resends > 0 ? { "http.request.resend_count": resends } : {},
               captureStackTrace: false
             }, (span) =>
-              sent.pipe(
-                Effect.tapBoth({
-                  onFailure: (error) => Effect.sync(() => failedOnSpan(span, error)),
-                  onSuccess: () => Effect.sync(() => answeredOnSpan(span, state))
-                }),
-                Effect.withParentSpan(span)
-              ))
+              sent.pipe(recordedOn(span, state), Effect.withParentSpan(span)))
           })
           : sent
         const admitted = admission.run(deadlineAt, attempt, notSent, () => {
@@ -546,10 +542,7 @@ export const make = <ApiId extends string, Groups extends HttpApiGroup.HttpApiGr
         }
         return Effect.useSpan(name, callSpan, (span) =>
           logged.pipe(
-            Effect.tapBoth({
-              onFailure: (error) => Effect.sync(() => failedOnSpan(span, error)),
-              onSuccess: () => Effect.sync(() => answeredOnSpan(span, state))
-            }),
+            recordedOn(span, state),
             Effect.locally(currentCall, state),
             Effect.withParentSpan(span)
           ))

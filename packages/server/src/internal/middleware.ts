@@ -408,6 +408,50 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         )
     }
 
+    /** An error's body in `format`; a 429 or 503 carries a retry delay even when its error has none. */
+    const encode = (
+      format: WireFormat.Any,
+      error: CatalogError.CatalogError,
+      status: number,
+      requestId: string,
+      debug: WireFormat.EncodeOptions["debug"]
+    ) =>
+      format.encode(error, {
+        requestId,
+        ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}),
+        ...(debug !== undefined ? { debug } : {})
+      })
+
+    /** The response carrying `wire`, with the rate-limit headers, the failure's own, and `extra` (`ErrorHeaders`'). */
+    const failureResponse = (
+      wire: WireFormat.WireResponse,
+      limitHeaders: Readonly<Record<string, string>>,
+      failure: Classified,
+      extra: Readonly<Record<string, string>> | undefined
+    ) => {
+      const { "content-type": contentType, ...headers } = wire.headers
+      // The body as text, not bytes: Node writes it in one piece with the head, without a TextEncoder pass.
+      return HttpServerResponse.raw(wire.body, {
+        status: wire.status,
+        contentType,
+        contentLength: Buffer.byteLength(wire.body),
+        headers: { ...limitHeaders, ...failure.headers, ...extra, ...headers }
+      })
+    }
+
+    /**
+     * The log line of an error response. The fields go in the message object, which Logging.jsonLine spreads flat:
+     * cheaper than Effect.annotateLogs.
+     */
+    const failureLine = (request: HttpServerRequest.HttpServerRequest, requestId: string, code: string, status: number) => ({
+      message: "request failed",
+      error_code: code,
+      status,
+      request_id: requestId,
+      method: request.method,
+      path: RouteTable.pathOf(request.url)
+    })
+
     // The platform runs a request uninterruptibly, and the router its route interruptibly: only the route (reading the
     // body, the handler) can be interrupted, by the caller hanging up or by the deadline.
     const serve = (
@@ -434,10 +478,6 @@ export const make = (api: HttpApi.HttpApi.Any) =>
         let bodyReadable = true
         if (preset !== undefined) {
           failure = preset
-        } else if (ticket !== undefined && !ticket.admitted) {
-          failure = unavailable(ticket.reason, ticket.retryAfter)
-        } else if (decision !== undefined && !decision.allowed) {
-          failure = rateLimited(decision.retryAfter)
         } else if (route === undefined) {
           failure = noRoute(routes.allowedMethods(request.url))
         } else if (key !== undefined && typeof key !== "string") {
@@ -544,42 +584,28 @@ export const make = (api: HttpApi.HttpApi.Any) =>
 
         const { error } = failure
         const { code, status } = CatalogError.metadataOf(error)
-        const path = RouteTable.pathOf(request.url)
-        // The fields go in the message object, which Logging.jsonLine spreads flat: cheaper than Effect.annotateLogs.
-        const fields = { message: "request failed", error_code: code, status, request_id: requestId, method: request.method, path }
         // A request admission turned away is the server protecting itself, not failing: a warning, not an error.
         const failed = status >= 500 && ticket?.admitted !== false
-        yield* (failed ? Effect.logError : Effect.logWarning)(fields, failure.internal ?? Cause.empty)
+        yield* (failed ? Effect.logError : Effect.logWarning)(
+          failureLine(request, requestId, code, status),
+          failure.internal ?? Cause.empty
+        )
         if (telemetry) yield* Telemetry.failed(code, status, requestId)
 
         const debug = config.debug && DebugInfo.isRequested(request)
           ? yield* DebugInfo.make({ request: read, error, internal: failure.internal, readBody: rejected === undefined && bodyReadable })
           : undefined
-        const wire = format.encode(error, {
-          requestId,
-          ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}),
-          ...(debug !== undefined ? { debug } : {})
-        })
-        const { "content-type": contentType, ...headers } = wire.headers
+        const wire = encode(format, error, status, requestId, debug)
         const extra = errorHeaders?.(error)
-        const answerHeaders = { ...limitHeaders, ...failure.headers, ...extra, ...headers }
         if (idempotent?.scope !== undefined) {
           // Kept without the debug details: a repeat gets the answer, not what its first request asked to see.
-          const kept = debug === undefined
-            ? wire
-            : format.encode(error, { requestId, ...(status === 429 || status === 503 ? { retryAfter: 1 } : {}) })
+          const kept = debug === undefined ? wire : encode(format, error, status, requestId, undefined)
           yield* settle(
             idempotent,
             keptForRepeats(error) ? { status, headers: { ...extra, ...failure.headers, ...kept.headers }, body: kept.body } : undefined
           )
         }
-        // The body as text, not bytes: Node writes it in one piece with the head, without a TextEncoder pass.
-        return HttpServerResponse.raw(wire.body, {
-          status: wire.status,
-          contentType,
-          contentLength: Buffer.byteLength(wire.body),
-          headers: answerHeaders
-        })
+        return failureResponse(wire, limitHeaders, failure, extra)
       })
 
     const runtime = yield* Effect.runtime<never>()
@@ -603,29 +629,19 @@ export const make = (api: HttpApi.HttpApi.Any) =>
     ): HttpApp.Default => {
       // The first request builds the route table; a caller asking for debug details gets them the usual way.
       if (routes === undefined || (config.debug && DebugInfo.isRequested(request))) {
-        return serve(app, request, ticket, decision)
+        return serve(app, request, ticket, decision, failure)
       }
       const requestId = RequestId.fromHeader(request.headers["x-request-id"])
       const format = routes.find(request.method, request.url)?.endpoint?.format ?? config.formatFor(request.headers.accept)
-      const { error } = failure
-      const { code, status } = CatalogError.metadataOf(error)
-      const wire = format.encode(error, { requestId, retryAfter: 1 })
-      const { "content-type": contentType, ...headers } = wire.headers
-      const response = HttpServerResponse.raw(wire.body, {
-        status: wire.status,
-        contentType,
-        contentLength: Buffer.byteLength(wire.body),
-        headers: { ...decision?.headers, ...failure.headers, ...errorHeaders?.(error), ...headers }
-      })
+      const { code, status } = CatalogError.metadataOf(failure.error)
+      const response = failureResponse(
+        encode(format, failure.error, status, requestId, undefined),
+        decision?.headers ?? {},
+        failure,
+        errorHeaders?.(failure.error)
+      )
       const logged = rejections.note(code, status, Date.now())
-        ? Effect.logWarning({
-          message: "request failed",
-          error_code: code,
-          status,
-          request_id: requestId,
-          method: request.method,
-          path: RouteTable.pathOf(request.url)
-        })
+        ? Effect.logWarning(failureLine(request, requestId, code, status))
         : undefined
       const recorded = telemetry ? Telemetry.failed(code, status, requestId) : undefined
       const effects = logged === undefined ? recorded : recorded === undefined ? logged : Effect.zipRight(logged, recorded)

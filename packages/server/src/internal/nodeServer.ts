@@ -125,7 +125,6 @@ export const make = (listen: ListenOptions, limits: Limits) =>
     /** Called when a connection closes or a request ends while draining. */
     let settled = () => {}
 
-
     /**
      * Writes an answer to a connection whose response has not begun, and closes it. With a request in flight, the
      * connection is closed once the answer is written (its handler is interrupted); before one, the caller gets a
@@ -162,6 +161,13 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       ))
     }
 
+    /** Writes with `write` once `response` has been sent, or closes the connection if it can no longer be written. */
+    const afterSent = (response: ServerResponse, socket: Socket, write: () => void) =>
+      void response.once("finish", () => {
+        if (socket.writable) write()
+        else socket.destroy()
+      })
+
     server.on("connection", (socket: Socket) => {
       sockets.add(socket)
       socket.once("close", () => {
@@ -183,11 +189,7 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       if (response !== undefined && response.req.complete && error.code !== "ERR_HTTP_REQUEST_TIMEOUT") {
         if (refusing.has(socket)) return
         refusing.add(socket)
-        response.once("finish", () => {
-          if (socket.writable) answer(socket, refusal(error.code, limits, false), undefined, reason)
-          else socket.destroy()
-        })
-        return
+        return afterSent(response, socket, () => answer(socket, refusal(error.code, limits, false), undefined, reason))
       }
       answer(socket, refusal(error.code, limits, response !== undefined), response?.req, reason)
     })
@@ -198,10 +200,7 @@ export const make = (listen: ListenOptions, limits: Limits) =>
       if (before === undefined || before.req === request || before.writableFinished) {
         return answer(socket, error, request, reason)
       }
-      before.once("finish", () => {
-        if (socket.writable) answer(socket, error, request, reason)
-        else socket.destroy()
-      })
+      afterSent(before, socket, () => answer(socket, error, request, reason))
     }
 
     server.on("checkExpectation", (request: IncomingMessage) => {
